@@ -1,0 +1,68 @@
+using NWaves.Transforms;
+
+namespace EmotionML.Features;
+
+/// <summary>Per-thread buffers and FFT plans, reused from clip to clip so that analysis allocates almost nothing per frame.</summary>
+internal sealed class AnalysisWorkspace
+{
+    public AnalysisWorkspace(FeatureOptions options)
+    {
+        int n = options.Stft.FftSize;
+        int bins = options.Stft.BinCount;
+        Fft = new RealFft64(n);
+        Frame = new double[n];
+        ReDouble = new double[bins];
+        ImDouble = new double[bins];
+        Re = new float[bins];
+        Im = new float[bins];
+        Power = new float[bins];
+        Magnitude = new float[bins];
+        Scratch = new float[bins];
+        MelColumn = new float[options.MelBandCount];
+        DbColumn = new float[options.MelBandCount];
+        Contrast = new SpectralContrastBands(options.Contrast, options.SampleRate, n);
+        Peak = new float[options.Contrast.BandCount + 1];
+        Valley = new float[options.Contrast.BandCount + 1];
+        Tuning = new TuningEstimator();
+        Pitch = new YinPitchTracker(options.Pitch, options.SampleRate);
+    }
+
+    /// <summary>Double precision, as numpy's rfft: with float32 the FFT noise floor (about 1e-7 of the peak) shows in spectral contrast valleys and bandwidth of pure tones.</summary>
+    public RealFft64 Fft { get; }
+
+    public double[] Frame { get; }
+
+    public double[] ReDouble { get; }
+
+    public double[] ImDouble { get; }
+
+    public float[] Re { get; }
+
+    public float[] Im { get; }
+
+    public float[] Power { get; }
+
+    public float[] Magnitude { get; }
+
+    public float[] Scratch { get; }
+
+    public float[] MelColumn { get; }
+
+    public float[] DbColumn { get; }
+
+    public SpectralContrastBands Contrast { get; }
+
+    public float[] Peak { get; }
+
+    public float[] Valley { get; }
+
+    public TuningEstimator Tuning { get; }
+
+    public YinPitchTracker Pitch { get; }
+
+    /// <summary>The spectrogram kept for chroma (frames × bins), grown as needed.</summary>
+    public float[] Spectrogram { get; set; } = [];
+
+    /// <summary>The zero-padded signal, grown as needed.</summary>
+    public float[] Padded { get; set; } = [];
+}

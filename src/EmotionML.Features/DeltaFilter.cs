@@ -1,0 +1,55 @@
+namespace EmotionML.Features;
+
+/// <summary>
+/// librosa's <c>feature.delta(order=1, mode="interp")</c>: a Savitzky–Golay first derivative (polyorder 1), i.e.
+/// the least-squares slope over <c>width</c> frames. At the edges, "interp" fits the first and last
+/// <c>width</c> frames, which for a straight line means the slope at the first and last full window. librosa
+/// refuses clips shorter than the window; here such a clip gets the least-squares slope over all its frames.
+/// </summary>
+internal static class DeltaFilter
+{
+    public static FeatureMatrix Apply(FeatureMatrix input, int width)
+    {
+        int frames = input.Frames;
+        var output = new FeatureMatrix(input.Rows, frames);
+        if (frames < 2)
+        {
+            return output;
+        }
+
+        for (int r = 0; r < input.Rows; r++)
+        {
+            var x = input.Row(r);
+            var y = output.Row(r);
+            if (frames < width)
+            {
+                y.Fill(Slope(x, 0, frames));
+                continue;
+            }
+
+            int half = width / 2;
+            for (int t = half; t < frames - half; t++)
+            {
+                y[t] = Slope(x, t - half, width);
+            }
+
+            y[..half].Fill(y[half]);
+            y[(frames - half)..].Fill(y[frames - half - 1]);
+        }
+
+        return output;
+    }
+
+    private static float Slope(ReadOnlySpan<float> x, int start, int count)
+    {
+        double centre = (count - 1) / 2.0, num = 0, den = 0;
+        for (int i = 0; i < count; i++)
+        {
+            double k = i - centre;
+            num += k * x[start + i];
+            den += k * k;
+        }
+
+        return (float)(num / den);
+    }
+}

@@ -1,0 +1,39 @@
+namespace EmotionML.Features;
+
+/// <summary>A frame-level feature: <see cref="Rows"/> values (coefficients, bands, bins) for each of <see cref="Frames"/> frames, stored row-major.</summary>
+public sealed class FeatureMatrix
+{
+    /// <summary>Creates a zero matrix.</summary>
+    /// <param name="rows">Rows (coefficients).</param>
+    /// <param name="frames">Frames (time).</param>
+    public FeatureMatrix(int rows, int frames)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(frames);
+        Rows = rows;
+        Frames = frames;
+        Data = new float[(long)rows * frames];
+    }
+
+    /// <summary>Number of rows.</summary>
+    public int Rows { get; }
+
+    /// <summary>Number of frames.</summary>
+    public int Frames { get; }
+
+    /// <summary>The values, row after row.</summary>
+    public float[] Data { get; }
+
+    /// <summary>The value of a row at a frame.</summary>
+    /// <param name="row">Row index.</param>
+    /// <param name="frame">Frame index.</param>
+    public float this[int row, int frame]
+    {
+        get => Data[(long)row * Frames + frame];
+        set => Data[(long)row * Frames + frame] = value;
+    }
+
+    /// <summary>One row over all frames.</summary>
+    /// <param name="row">Row index.</param>
+    public Span<float> Row(int row) => Data.AsSpan(row * Frames, Frames);
+}

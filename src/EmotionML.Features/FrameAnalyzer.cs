@@ -1,0 +1,401 @@
+using System.Collections.Concurrent;
+using System.Numerics.Tensors;
+using NWaves.Filters.Fda;
+
+namespace EmotionML.Features;
+
+/// <summary>
+/// Computes every frame-level feature from one shared STFT. Built from NWaves' primitives (real FFT, Slaney mel
+/// filter bank, librosa-style chroma filter bank) plus the formulas librosa uses; see the README's conformance
+/// section for how closely each matches librosa 0.10.2. Thread-safe: per-thread state lives in
+/// <see cref="AnalysisWorkspace"/>s taken from a pool.
+/// </summary>
+internal sealed class FrameAnalyzer
+{
+    private const float Amin = 1e-10f;
+
+    private readonly FeatureOptions _options;
+    private readonly double[] _window;      // FftSize long, periodic Hann centred
+    private readonly double[] _frequencies; // bin centre frequencies
+    private readonly SparseFilterBank _mel;
+    private readonly float[] _dct;          // MfccCount × MelBandCount, orthonormal DCT-II
+    private readonly ConcurrentDictionary<double, float[][]> _chromaBanks = new();
+    private readonly ConcurrentBag<AnalysisWorkspace> _workspaces = new();
+
+    public FrameAnalyzer(FeatureOptions options)
+    {
+        options.Validate();
+        _options = options;
+        var stft = options.Stft;
+        int n = stft.FftSize, win = stft.EffectiveWindowLength;
+        _window = new double[n];
+        int offset = (n - win) / 2;
+        for (int i = 0; i < win; i++)
+        {
+            _window[offset + i] = 0.5 - 0.5 * Math.Cos(2 * Math.PI * i / win);
+        }
+
+        _frequencies = new double[stft.BinCount];
+        for (int k = 0; k < _frequencies.Length; k++)
+        {
+            _frequencies[k] = k * (double)options.SampleRate / n;
+        }
+
+        _mel = new SparseFilterBank(FilterBanks.MelBankSlaney(options.MelBandCount, n, options.SampleRate, 0, options.SampleRate / 2.0, true));
+        _dct = new float[options.MfccCount * options.MelBandCount];
+        int m = options.MelBandCount;
+        for (int c = 0; c < options.MfccCount; c++)
+        {
+            double scale = c == 0 ? Math.Sqrt(1.0 / m) : Math.Sqrt(2.0 / m);
+            for (int j = 0; j < m; j++)
+            {
+                _dct[c * m + j] = (float)(scale * Math.Cos(Math.PI * c * (2 * j + 1) / (2.0 * m)));
+            }
+        }
+    }
+
+    public FeatureOptions Options => _options;
+
+    public FrameFeatures Analyze(ReadOnlySpan<float> signal, FeatureKinds kinds)
+    {
+        if (kinds.HasFlag(FeatureKinds.DeltaMfcc))
+        {
+            kinds |= FeatureKinds.Mfcc;
+        }
+
+        var ws = _workspaces.TryTake(out var w) ? w : new AnalysisWorkspace(_options);
+        try
+        {
+            return Analyze(signal, kinds, ws);
+        }
+        finally
+        {
+            _workspaces.Add(ws);
+        }
+    }
+
+    private FrameFeatures Analyze(ReadOnlySpan<float> signal, FeatureKinds kinds, AnalysisWorkspace ws)
+    {
+        var stft = _options.Stft;
+        int n = stft.FftSize, hop = stft.HopLength, bins = stft.BinCount;
+        int frames = stft.FrameCount(signal.Length);
+        var result = new FrameFeatures(frames, _options.SampleRate, signal.Length);
+
+        // Centre padding with zeros, n_fft / 2 on each side (librosa's stft and rms).
+        int padded = signal.Length + n;
+        if (ws.Padded.Length < padded)
+        {
+            ws.Padded = new float[padded];
+        }
+
+        var pad = ws.Padded.AsSpan(0, padded);
+        pad[..(n / 2)].Clear();
+        signal.CopyTo(pad[(n / 2)..]);
+        pad[(n / 2 + signal.Length)..].Clear();
+
+        bool wantMel = (kinds & (FeatureKinds.Mel | FeatureKinds.Mfcc)) != 0;
+        bool wantChroma = kinds.HasFlag(FeatureKinds.Chroma);
+        bool estimateTuning = wantChroma && _options.Chroma.Tuning is null;
+        bool chromaFromPower = _options.Chroma.Spectrum == ChromaSpectrum.Power;
+        bool spectral = (kinds & (FeatureKinds.Mel | FeatureKinds.Mfcc | FeatureKinds.Chroma | FeatureKinds.Contrast | FeatureKinds.Rolloff
+            | FeatureKinds.Centroid | FeatureKinds.Bandwidth | FeatureKinds.Flatness)) != 0;
+
+        var mel = wantMel ? new FeatureMatrix(_options.MelBandCount, frames) : null;
+        var peak = kinds.HasFlag(FeatureKinds.Contrast) ? new FeatureMatrix(ws.Peak.Length, frames) : null;
+        var valley = peak is null ? null : new FeatureMatrix(ws.Peak.Length, frames);
+        var centroid = kinds.HasFlag(FeatureKinds.Centroid) || kinds.HasFlag(FeatureKinds.Bandwidth) ? new FeatureMatrix(1, frames) : null;
+        var bandwidth = kinds.HasFlag(FeatureKinds.Bandwidth) ? new FeatureMatrix(1, frames) : null;
+        var rolloff = kinds.HasFlag(FeatureKinds.Rolloff) ? new FeatureMatrix(1, frames) : null;
+        var flatness = kinds.HasFlag(FeatureKinds.Flatness) ? new FeatureMatrix(1, frames) : null;
+        if (wantChroma && ws.Spectrogram.Length < (long)frames * bins)
+        {
+            ws.Spectrogram = new float[(long)frames * bins];
+        }
+
+        ws.Tuning.Reset();
+        if (spectral)
+        {
+            var frame = ws.Frame;
+            var power = ws.Power;
+            var magnitude = ws.Magnitude;
+            for (int t = 0; t < frames; t++)
+            {
+                var x = pad.Slice(t * hop, n);
+                for (int i = 0; i < n; i++)
+                {
+                    frame[i] = x[i] * _window[i];
+                }
+
+                // The spectrum is kept in float32, as librosa's complex64 STFT.
+                ws.Fft.Direct(frame, ws.ReDouble, ws.ImDouble);
+                TensorPrimitives.ConvertTruncating(ws.ReDouble, ws.Re);
+                TensorPrimitives.ConvertTruncating(ws.ImDouble, ws.Im);
+                TensorPrimitives.Multiply(ws.Re, ws.Re, power);
+                TensorPrimitives.MultiplyAdd(ws.Im, ws.Im, power, power);
+                TensorPrimitives.Sqrt(power, magnitude);
+
+                if (wantMel)
+                {
+                    _mel.Apply(power, ws.MelColumn);
+                    for (int b = 0; b < ws.MelColumn.Length; b++)
+                    {
+                        mel![b, t] = ws.MelColumn[b];
+                    }
+                }
+
+                if (wantChroma)
+                {
+                    var keep = ws.Spectrogram.AsSpan(t * bins, bins);
+                    (chromaFromPower ? power : magnitude).CopyTo(keep);
+                    if (estimateTuning)
+                    {
+                        ws.Tuning.AddFrame(keep, _options.SampleRate, n);
+                    }
+                }
+
+                if (centroid is not null || rolloff is not null)
+                {
+                    SpectralShape(magnitude, t, centroid, bandwidth, rolloff);
+                }
+
+                if (flatness is not null)
+                {
+                    var s = ws.Scratch;
+                    TensorPrimitives.Max(power, Amin, s);
+                    float arithmetic = TensorPrimitives.Sum(s) / bins;
+                    TensorPrimitives.Log(s, s);
+                    float geometric = MathF.Exp(TensorPrimitives.Sum(s) / bins);
+                    flatness[0, t] = geometric / arithmetic;
+                }
+
+                if (peak is not null)
+                {
+                    ws.Contrast.Compute(magnitude, ws.Peak, ws.Valley);
+                    for (int b = 0; b < ws.Peak.Length; b++)
+                    {
+                        peak[b, t] = ws.Peak[b];
+                        valley![b, t] = ws.Valley[b];
+                    }
+                }
+            }
+        }
+
+        if (kinds.HasFlag(FeatureKinds.Mel))
+        {
+            result.Mel = mel;
+        }
+
+        if (kinds.HasFlag(FeatureKinds.Mfcc))
+        {
+            result.Mfcc = Mfcc(mel!, ws);
+        }
+
+        if (kinds.HasFlag(FeatureKinds.DeltaMfcc))
+        {
+            result.DeltaMfcc = DeltaFilter.Apply(result.Mfcc!, _options.DeltaWidth);
+        }
+
+        if (wantChroma)
+        {
+            double tuning = _options.Chroma.Tuning ?? ws.Tuning.Estimate(_options.Chroma.BinCount);
+            result.ChromaTuning = tuning;
+            result.Chroma = Chroma(ws.Spectrogram, frames, bins, tuning);
+        }
+
+        if (peak is not null)
+        {
+            PowerToDb(peak.Data);
+            PowerToDb(valley!.Data);
+            TensorPrimitives.Subtract(peak.Data, valley.Data, peak.Data);
+            result.Contrast = peak;
+        }
+
+        result.Centroid = kinds.HasFlag(FeatureKinds.Centroid) ? centroid : null;
+        result.Bandwidth = bandwidth;
+        result.Rolloff = rolloff;
+        result.Flatness = flatness;
+
+        if (kinds.HasFlag(FeatureKinds.Rms))
+        {
+            var rms = new FeatureMatrix(1, frames);
+            for (int t = 0; t < frames; t++)
+            {
+                var x = pad.Slice(t * hop, n);
+                rms[0, t] = (float)Math.Sqrt(TensorPrimitives.Dot(x, x) / n);
+            }
+
+            result.Rms = rms;
+        }
+
+        if (kinds.HasFlag(FeatureKinds.ZeroCrossingRate))
+        {
+            result.ZeroCrossingRate = ZeroCrossingRate(signal, frames, n, hop);
+        }
+
+        if (kinds.HasFlag(FeatureKinds.Pitch))
+        {
+            var f0 = new FeatureMatrix(1, frames);
+            var voiced = new FeatureMatrix(1, frames);
+            ws.Pitch.Track(signal, hop, frames, f0.Data, voiced.Data);
+            result.F0 = f0;
+            result.Voiced = voiced;
+        }
+
+        return result;
+    }
+
+    private void SpectralShape(ReadOnlySpan<float> magnitude, int t, FeatureMatrix? centroid, FeatureMatrix? bandwidth, FeatureMatrix? rolloff)
+    {
+        double total = 0, weighted = 0;
+        for (int k = 0; k < magnitude.Length; k++)
+        {
+            total += magnitude[k];
+            weighted += magnitude[k] * _frequencies[k];
+        }
+
+        // librosa normalises each frame by its L1 norm unless that norm is below float32's tiny.
+        double norm = total < 1.1754943508222875e-38 ? 1.0 : total;
+        double c = weighted / norm;
+        if (centroid is not null)
+        {
+            centroid[0, t] = (float)c;
+        }
+
+        if (bandwidth is not null)
+        {
+            double spread = 0;
+            for (int k = 0; k < magnitude.Length; k++)
+            {
+                double d = _frequencies[k] - c;
+                spread += magnitude[k] * d * d;
+            }
+
+            bandwidth[0, t] = (float)Math.Sqrt(spread / norm);
+        }
+
+        if (rolloff is not null)
+        {
+            // float32 cumulative sum, as librosa's, then the first bin reaching the threshold.
+            float sum = 0;
+            foreach (float v in magnitude)
+            {
+                sum += v;
+            }
+
+            float threshold = (float)(_options.RolloffPercent * sum);
+            float cumulative = 0;
+            int bin = magnitude.Length - 1;
+            for (int k = 0; k < magnitude.Length; k++)
+            {
+                cumulative += magnitude[k];
+                if (cumulative >= threshold)
+                {
+                    bin = k;
+                    break;
+                }
+            }
+
+            rolloff[0, t] = (float)_frequencies[bin];
+        }
+    }
+
+    private FeatureMatrix Mfcc(FeatureMatrix mel, AnalysisWorkspace ws)
+    {
+        int bands = mel.Rows, frames = mel.Frames, count = _options.MfccCount;
+        var db = new float[mel.Data.Length];
+        mel.Data.CopyTo(db, 0);
+        PowerToDb(db);
+        var mfcc = new FeatureMatrix(count, frames);
+        var column = ws.DbColumn;
+        for (int t = 0; t < frames; t++)
+        {
+            for (int b = 0; b < bands; b++)
+            {
+                column[b] = db[b * frames + t];
+            }
+
+            for (int c = 0; c < count; c++)
+            {
+                mfcc[c, t] = TensorPrimitives.Dot(_dct.AsSpan(c * bands, bands), column);
+            }
+        }
+
+        return mfcc;
+    }
+
+    /// <summary>librosa's power_to_db(S, ref=1, amin=1e-10, top_db) in place, with the maximum over the whole matrix.</summary>
+    private void PowerToDb(Span<float> values)
+    {
+        TensorPrimitives.Max(values, Amin, values);
+        TensorPrimitives.Log10(values, values);
+        TensorPrimitives.Multiply(values, 10f, values);
+        float floor = TensorPrimitives.Max(values) - (float)_options.TopDb;
+        TensorPrimitives.Max(values, floor, values);
+    }
+
+    private FeatureMatrix Chroma(float[] spectrogram, int frames, int bins, double tuning)
+    {
+        var bank = _chromaBanks.GetOrAdd(Math.Round(tuning, 9), tu => FilterBanks.Chroma(
+            _options.Stft.FftSize, _options.SampleRate, _options.Chroma.BinCount, tu, 5.0, 2.0, 2, true));
+        int count = bank.Length;
+        var chroma = new FeatureMatrix(count, frames);
+        Span<float> column = stackalloc float[count];
+        for (int t = 0; t < frames; t++)
+        {
+            var s = spectrogram.AsSpan(t * bins, bins);
+            float max = 0;
+            for (int c = 0; c < count; c++)
+            {
+                column[c] = TensorPrimitives.Dot(bank[c].AsSpan(0, bins), s);
+                max = Math.Max(max, Math.Abs(column[c]));
+            }
+
+            // librosa's normalize(norm=inf): frames whose maximum is below float32's tiny stay as they are.
+            float scale = max < 1.17549435e-38f ? 1f : 1f / max;
+            for (int c = 0; c < count; c++)
+            {
+                chroma[c, t] = column[c] * scale;
+            }
+        }
+
+        return chroma;
+    }
+
+    /// <summary>librosa's zero_crossing_rate: edge-padded centred frames, |x| &lt;= 1e-10 counts as +0, crossings / frame length.</summary>
+    private static FeatureMatrix ZeroCrossingRate(ReadOnlySpan<float> signal, int frames, int frameLength, int hop)
+    {
+        var zcr = new FeatureMatrix(1, frames);
+        int half = frameLength / 2;
+        if (signal.Length == 0)
+        {
+            return zcr;
+        }
+
+        for (int t = 0; t < frames; t++)
+        {
+            int start = t * hop - half;
+            int crossings = 0;
+            bool previous = Negative(signal, start);
+            for (int i = 1; i < frameLength; i++)
+            {
+                bool current = Negative(signal, start + i);
+                if (current != previous)
+                {
+                    crossings++;
+                }
+
+                previous = current;
+            }
+
+            zcr[0, t] = (float)crossings / frameLength;
+        }
+
+        return zcr;
+
+        static bool Negative(ReadOnlySpan<float> s, int index)
+        {
+            float v = s[Math.Clamp(index, 0, s.Length - 1)];
+            return Math.Abs(v) > 1e-10f && float.IsNegative(v);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+namespace EmotionML.Features;
+
+/// <summary>
+/// The octave sub-bands of librosa's <c>spectral_contrast</c>, reproduced bin for bin: band k spans
+/// [fmin·2^(k-1), fmin·2^k] (band 0 from 0 Hz), every band after the first also takes the bin just below it,
+/// every band but the last drops its top bin, the last takes all bins above it, and peak and valley are the
+/// means of the <c>max(1, rint(quantile · bins))</c> largest and smallest magnitudes.
+/// </summary>
+internal sealed class SpectralContrastBands
+{
+    private readonly int[] _start;
+    private readonly int[] _length;
+    private readonly int[] _take;
+    private float[] _low = [];
+    private float[] _high = [];
+
+    public SpectralContrastBands(SpectralContrastOptions options, int sampleRate, int fftSize)
+    {
+        int bands = options.BandCount + 1;
+        int bins = fftSize / 2 + 1;
+        _start = new int[bands];
+        _length = new int[bands];
+        _take = new int[bands];
+        var edges = new double[bands + 1];
+        for (int i = 1; i <= bands; i++)
+        {
+            edges[i] = options.MinFrequency * Math.Pow(2, i - 1);
+        }
+
+        for (int k = 0; k < bands; k++)
+        {
+            int first = -1, last = -1;
+            for (int b = 0; b < bins; b++)
+            {
+                double f = b * (double)sampleRate / fftSize;
+                if (f >= edges[k] && f <= edges[k + 1])
+                {
+                    if (first < 0)
+                    {
+                        first = b;
+                    }
+
+                    last = b;
+                }
+            }
+
+            if (first < 0)
+            {
+                throw new ArgumentException($"Spectral contrast band {k} ({edges[k]}–{edges[k + 1]} Hz) holds no FFT bin; use a larger FFT or a higher MinFrequency.");
+            }
+
+            if (k > 0)
+            {
+                first--;
+            }
+
+            if (k == bands - 1)
+            {
+                last = bins - 1;
+            }
+
+            int count = last - first + 1; // bins selected, before the top one is dropped
+            _start[k] = first;
+            _length[k] = k < bands - 1 ? count - 1 : count;
+            _take[k] = Math.Max(1, (int)Math.Round(options.Quantile * count, MidpointRounding.ToEven));
+            if (_length[k] < 1)
+            {
+                throw new ArgumentException($"Spectral contrast band {k} is empty at this FFT size.");
+            }
+        }
+    }
+
+    public int Rows => _start.Length;
+
+    /// <summary>Peak and valley (linear magnitude) of every band for one frame.</summary>
+    public void Compute(ReadOnlySpan<float> magnitude, Span<float> peak, Span<float> valley)
+    {
+        for (int k = 0; k < _start.Length; k++)
+        {
+            var band = magnitude.Slice(_start[k], _length[k]);
+            int take = Math.Min(_take[k], band.Length);
+            if (_low.Length < take)
+            {
+                _low = new float[take];
+                _high = new float[take];
+            }
+
+            SelectExtremes(band, take, _low.AsSpan(0, take), _high.AsSpan(0, take));
+            float lowSum = 0, highSum = 0;
+            for (int i = 0; i < take; i++)
+            {
+                lowSum += _low[i];
+                highSum += _high[i];
+            }
+
+            valley[k] = lowSum / take;
+            peak[k] = highSum / take;
+        }
+    }
+
+    /// <summary>The <paramref name="take"/> smallest (ascending) and largest (descending) values, by insertion: take is small.</summary>
+    private static void SelectExtremes(ReadOnlySpan<float> values, int take, Span<float> low, Span<float> high)
+    {
+        low.Fill(float.PositiveInfinity);
+        high.Fill(float.NegativeInfinity);
+        float lowMax = float.PositiveInfinity, highMin = float.NegativeInfinity;
+        foreach (float v in values)
+        {
+            if (v < lowMax)
+            {
+                int i = take - 1;
+                while (i > 0 && low[i - 1] > v)
+                {
+                    low[i] = low[i - 1];
+                    i--;
+                }
+
+                low[i] = v;
+                lowMax = low[take - 1];
+            }
+
+            if (v > highMin)
+            {
+                int i = take - 1;
+                while (i > 0 && high[i - 1] < v)
+                {
+                    high[i] = high[i - 1];
+                    i--;
+                }
+
+                high[i] = v;
+                highMin = high[take - 1];
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using EmotionML.Audio;
+
+namespace EmotionML.Features;
+
+/// <summary>
+/// Computes librosa-conformant speech features from audio: frame-level matrices, a pooled fixed-length vector
+/// with a named schema, and log-mel tensors. Built once from a <see cref="FeatureOptions"/> (as NWaves'
+/// extractors are) and then safe to share between threads; the filter banks are built once and FFT plans and
+/// buffers are reused per thread.
+/// </summary>
+/// <example>
+/// <code>
+/// var extractor = new SpeechFeatureExtractor(FeatureOptions.ForPreset(FeaturePreset.Librosa));
+/// FeatureVector v = extractor.Extract(new AudioDecoder().Decode("clip.wav"));
+/// float meanMfcc0 = v["mfcc00_mean"];
+/// </code>
+/// </example>
+public sealed class SpeechFeatureExtractor
+{
+    private readonly FrameAnalyzer _analyzer;
+
+    /// <summary>Creates an extractor.</summary>
+    /// <param name="options">Feature options; <c>null</c> for <see cref="FeatureOptions.Default"/>.</param>
+    public SpeechFeatureExtractor(FeatureOptions? options = null)
+    {
+        Options = options ?? FeatureOptions.Default;
+        _analyzer = new FrameAnalyzer(Options);
+        Schema = FeatureSchema.For(Options);
+    }
+
+    /// <summary>The options in force.</summary>
+    public FeatureOptions Options { get; }
+
+    /// <summary>The schema of the vectors <see cref="Extract(AudioClip)"/> returns.</summary>
+    public FeatureSchema Schema { get; }
+
+    /// <summary>Pools a decoded clip (resampled to <see cref="FeatureOptions.SampleRate"/> first if needed) into one vector.</summary>
+    /// <param name="clip">The audio.</param>
+    public FeatureVector Extract(AudioClip clip)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        var audio = clip.ResampleTo(Options.SampleRate);
+        return Extract(audio.Samples, audio.SampleRate);
+    }
+
+    /// <summary>Pools samples at <see cref="FeatureOptions.SampleRate"/> into one vector.</summary>
+    /// <param name="samples">Mono samples; at least one, all finite.</param>
+    /// <param name="sampleRate">Must equal <see cref="FeatureOptions.SampleRate"/>.</param>
+    public FeatureVector Extract(ReadOnlySpan<float> samples, int sampleRate)
+    {
+        var frames = ExtractFrames(samples, sampleRate, FeatureKinds.All);
+        return new FeatureVector(Schema, Pooling.Pool(frames, Options, Schema.Columns.Count));
+    }
+
+    /// <summary>Computes frame-level features; only the <paramref name="kinds"/> asked for are computed.</summary>
+    /// <param name="samples">Mono samples; at least one, all finite.</param>
+    /// <param name="sampleRate">Must equal <see cref="FeatureOptions.SampleRate"/>.</param>
+    /// <param name="kinds">Which features.</param>
+    public FrameFeatures ExtractFrames(ReadOnlySpan<float> samples, int sampleRate, FeatureKinds kinds = FeatureKinds.All)
+    {
+        Check(samples, sampleRate);
+        return _analyzer.Analyze(samples, kinds);
+    }
+
+    /// <summary>A log-mel spectrogram (dB, top_db below the maximum) from the same STFT and mel bank as the vector.</summary>
+    /// <param name="samples">Mono samples; at least one, all finite.</param>
+    /// <param name="sampleRate">Must equal <see cref="FeatureOptions.SampleRate"/>.</param>
+    /// <param name="options">Length and reference; <c>null</c> for defaults.</param>
+    public LogMelSpectrogram ExtractLogMel(ReadOnlySpan<float> samples, int sampleRate, LogMelOptions? options = null)
+    {
+        options ??= new LogMelOptions();
+        var mel = ExtractFrames(samples, sampleRate, FeatureKinds.Mel).Mel!;
+        var db = mel.Data;
+        float max = 0;
+        foreach (float v in db)
+        {
+            max = Math.Max(max, v);
+        }
+
+        double reference = options.ReferenceToMax ? Math.Max(max, 1e-10) : 1.0;
+        double refDb = 10 * Math.Log10(reference);
+        float top = float.NegativeInfinity;
+        for (int i = 0; i < db.Length; i++)
+        {
+            db[i] = (float)(10 * Math.Log10(Math.Max(1e-10, db[i])) - refDb);
+            top = Math.Max(top, db[i]);
+        }
+
+        float floor = top - (float)Options.TopDb;
+        for (int i = 0; i < db.Length; i++)
+        {
+            db[i] = Math.Max(db[i], floor);
+        }
+
+        int frames = mel.Frames, bands = mel.Rows;
+        if (options.FixedFrames is not { } fixedFrames || fixedFrames == frames)
+        {
+            return new LogMelSpectrogram(db, bands, frames, frames);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(fixedFrames, 1, nameof(options));
+        var data = new float[bands * fixedFrames];
+        int offset = frames > fixedFrames ? (frames - fixedFrames) / 2 : 0;
+        int copy = Math.Min(frames, fixedFrames);
+        for (int b = 0; b < bands; b++)
+        {
+            data.AsSpan(b * fixedFrames, fixedFrames).Fill(floor);
+            db.AsSpan(b * frames + offset, copy).CopyTo(data.AsSpan(b * fixedFrames));
+        }
+
+        return new LogMelSpectrogram(data, bands, fixedFrames, copy);
+    }
+
+    private void Check(ReadOnlySpan<float> samples, int sampleRate)
+    {
+        if (sampleRate != Options.SampleRate)
+        {
+            throw new ArgumentException($"The samples are at {sampleRate} Hz but the extractor analyses at {Options.SampleRate} Hz; resample first (AudioClip.ResampleTo) or pass an AudioClip.", nameof(sampleRate));
+        }
+
+        if (samples.IsEmpty)
+        {
+            throw new ArgumentException("There are no samples: features of an empty clip are undefined.", nameof(samples));
+        }
+
+        for (int i = 0; i < samples.Length; i++)
+        {
+            if (!float.IsFinite(samples[i]))
+            {
+                throw new ArgumentException($"Sample {i} is {samples[i]}; every sample must be finite.", nameof(samples));
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+namespace EmotionML.Features;
+
+/// <summary>
+/// librosa's <c>estimate_tuning</c>: parabolic-interpolated spectral peaks (<c>piptrack</c>: 150–4000 Hz, above
+/// 0.1 × the frame maximum), keep those at or above the median peak magnitude, histogram their deviation from the
+/// equal-tempered grid in 0.01-bin steps, and return the left edge of the fullest bin. Arithmetic is float32
+/// where librosa's is, so that the histogram bins agree.
+/// </summary>
+internal sealed class TuningEstimator
+{
+    private const float MinFrequency = 150f;
+    private const float MaxFrequency = 4000f;
+    private const float Threshold = 0.1f;
+    private const int HistogramBins = 100; // resolution 0.01
+
+    private readonly List<float> _pitches = new();
+    private readonly List<float> _magnitudes = new();
+
+    public void Reset()
+    {
+        _pitches.Clear();
+        _magnitudes.Clear();
+    }
+
+    /// <summary>Adds one frame's spectrum (power or magnitude).</summary>
+    public void AddFrame(ReadOnlySpan<float> s, int sampleRate, int fftSize)
+    {
+        float max = 0;
+        foreach (float v in s)
+        {
+            max = Math.Max(max, v);
+        }
+
+        float reference = Threshold * max;
+        float binHz = (float)sampleRate / fftSize;
+        double fmax = Math.Min(MaxFrequency, sampleRate / 2.0);
+        int first = Math.Max(1, (int)Math.Ceiling(MinFrequency / (sampleRate / (double)fftSize)));
+        int last = s.Length - 2;
+        for (int k = first; k <= last; k++)
+        {
+            double f = k * (double)sampleRate / fftSize;
+            if (f < MinFrequency)
+            {
+                continue;
+            }
+
+            if (f >= fmax)
+            {
+                break;
+            }
+
+            // localmax of S * (S > ref): x[k] > x[k-1] and x[k] >= x[k+1]
+            float x = s[k] > reference ? s[k] : 0f;
+            float xl = s[k - 1] > reference ? s[k - 1] : 0f;
+            float xr = s[k + 1] > reference ? s[k + 1] : 0f;
+            if (!(x > xl && x >= xr))
+            {
+                continue;
+            }
+
+            float a = s[k + 1] + s[k - 1] - 2 * s[k];
+            float b = (s[k + 1] - s[k - 1]) / 2;
+            float shift = Math.Abs(b) >= Math.Abs(a) ? 0f : -b / a;
+            float dskew = 0.5f * b * shift;
+            _pitches.Add((float)((k + (double)shift) * binHz));
+            _magnitudes.Add(s[k] + dskew);
+        }
+
+        _ = binHz;
+    }
+
+    /// <summary>The estimated tuning in fractions of a bin, in [-0.5, 0.5); 0 when there are no peaks.</summary>
+    public double Estimate(int binsPerOctave)
+    {
+        if (_pitches.Count == 0)
+        {
+            return 0.0;
+        }
+
+        var sorted = _magnitudes.ToArray();
+        Array.Sort(sorted);
+        int n = sorted.Length;
+        float median = n % 2 == 1 ? sorted[n / 2] : (float)((sorted[n / 2 - 1] + (double)sorted[n / 2]) / 2);
+
+        var edges = new double[HistogramBins + 1];
+        double step = 1.0 / HistogramBins;
+        for (int i = 0; i <= HistogramBins; i++)
+        {
+            edges[i] = -0.5 + i * step;
+        }
+
+        edges[HistogramBins] = 0.5;
+        var counts = new int[HistogramBins];
+        const float a440Over16 = 440f / 16f;
+        for (int i = 0; i < _pitches.Count; i++)
+        {
+            float pitch = _pitches[i];
+            if (!(_magnitudes[i] >= median) || !(pitch > 0))
+            {
+                continue;
+            }
+
+            float octs = MathF.Log2(pitch / a440Over16);
+            float scaled = binsPerOctave * octs;
+            float residual = scaled - MathF.Floor(scaled);
+            if (residual >= 0.5f)
+            {
+                residual -= 1.0f;
+            }
+
+            int index = (int)Math.Floor((residual - edges[0]) * HistogramBins);
+            index = Math.Clamp(index, 0, HistogramBins - 1);
+            if (residual < edges[index])
+            {
+                index--;
+            }
+            else if (index < HistogramBins - 1 && residual >= edges[index + 1])
+            {
+                index++;
+            }
+
+            if (index >= 0)
+            {
+                counts[index]++;
+            }
+        }
+
+        int best = 0;
+        for (int i = 1; i < HistogramBins; i++)
+        {
+            if (counts[i] > counts[best])
+            {
+                best = i;
+            }
+        }
+
+        return edges[best];
+    }
+}

@@ -14,6 +14,7 @@ namespace EmotionML.Audio;
 public sealed class AudioDecoder
 {
     private const int ReadBlock = 65536;
+    private const int InitialCapacity = 1 << 21;
 
     /// <summary>Creates a decoder.</summary>
     /// <param name="options">Limits and ffmpeg settings; <c>null</c> for <see cref="AudioDecoderOptions.Default"/>.</param>
@@ -47,7 +48,8 @@ public sealed class AudioDecoder
     {
         using var reader = OpenRead(stream, leaveOpen: true);
         long maxSamples = (long)Math.Ceiling(Options.MaxDuration.TotalSeconds * reader.SampleRate);
-        long expected = reader.DeclaredLength is { } declared ? Math.Min(declared, maxSamples) : ReadBlock;
+        // A header's length is a hint, never a promise: start at most InitialCapacity and grow as samples arrive.
+        long expected = reader.DeclaredLength is { } declared ? Math.Min(Math.Min(declared, maxSamples), InitialCapacity) : ReadBlock;
         var samples = new float[Math.Clamp(expected, 0, Math.Min(maxSamples, Array.MaxLength))];
         int count = 0;
         var probe = new float[1];

@@ -42,6 +42,18 @@ internal sealed class Mp3AudioReader : AudioReader
     public static Mp3AudioReader Open(Stream seekable, bool leaveOpen, AudioDecoderOptions options)
     {
         long start = seekable.Position;
+        Span<byte> id3 = stackalloc byte[10];
+        if (seekable.ReadAtLeast(id3, 10, throwOnEndOfStream: false) == 10 && id3[..3].SequenceEqual("ID3"u8))
+        {
+            // NLayer allocates an ID3 tag's declared size up front: refuse sizes the stream cannot hold.
+            long size = (id3[6] & 0x7F) << 21 | (id3[7] & 0x7F) << 14 | (id3[8] & 0x7F) << 7 | (id3[9] & 0x7F);
+            if ((id3[6] | id3[7] | id3[8] | id3[9]) > 0x7F || size > seekable.Length - start - 10)
+            {
+                throw new AudioDecodeException(AudioErrorKind.InvalidHeader, $"The MP3 ID3v2 tag declares {size} bytes, more than the stream holds.", AudioFormat.Mp3);
+            }
+        }
+
+        seekable.Position = start;
         var gapless = LameGaplessInfo.Read(seekable);
         seekable.Position = start;
         MpegFile mpeg;

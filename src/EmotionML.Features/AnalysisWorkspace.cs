@@ -63,6 +63,9 @@ internal sealed class AnalysisWorkspace
     /// <summary>The spectrogram kept for chroma (frames × bins), grown as needed.</summary>
     public float[] Spectrogram { get; set; } = [];
 
+    /// <summary>Prefix sums of sign changes for the zero-crossing rate, grown as needed.</summary>
+    public int[] Crossings { get; set; } = [];
+
     /// <summary>The zero-padded signal, grown as needed.</summary>
     public float[] Padded { get; set; } = [];
 }

@@ -16,7 +16,7 @@ internal sealed class FrameAnalyzer
 
     private readonly FeatureOptions _options;
     private readonly double[] _window;      // FftSize long, periodic Hann centred
-    private readonly double[] _frequencies; // bin centre frequencies
+    private readonly float[] _frequencies32; // bin centre frequencies
     private readonly SparseFilterBank _mel;
     private readonly float[] _dct;          // MfccCount × MelBandCount, orthonormal DCT-II
     private readonly ConcurrentDictionary<double, float[][]> _chromaBanks = new();
@@ -35,10 +35,10 @@ internal sealed class FrameAnalyzer
             _window[offset + i] = 0.5 - 0.5 * Math.Cos(2 * Math.PI * i / win);
         }
 
-        _frequencies = new double[stft.BinCount];
-        for (int k = 0; k < _frequencies.Length; k++)
+        _frequencies32 = new float[stft.BinCount];
+        for (int k = 0; k < _frequencies32.Length; k++)
         {
-            _frequencies[k] = k * (double)options.SampleRate / n;
+            _frequencies32[k] = (float)(k * (double)options.SampleRate / n);
         }
 
         _mel = new SparseFilterBank(FilterBanks.MelBankSlaney(options.MelBandCount, n, options.SampleRate, 0, options.SampleRate / 2.0, true));
@@ -155,7 +155,7 @@ internal sealed class FrameAnalyzer
 
                 if (centroid is not null || rolloff is not null)
                 {
-                    SpectralShape(magnitude, t, centroid, bandwidth, rolloff);
+                    SpectralShape(magnitude, ws.Scratch, t, centroid, bandwidth, rolloff);
                 }
 
                 if (flatness is not null)
@@ -229,7 +229,7 @@ internal sealed class FrameAnalyzer
 
         if (kinds.HasFlag(FeatureKinds.ZeroCrossingRate))
         {
-            result.ZeroCrossingRate = ZeroCrossingRate(signal, frames, n, hop);
+            result.ZeroCrossingRate = ZeroCrossingRate(signal, frames, n, hop, ws);
         }
 
         if (kinds.HasFlag(FeatureKinds.Pitch))
@@ -244,45 +244,29 @@ internal sealed class FrameAnalyzer
         return result;
     }
 
-    private void SpectralShape(ReadOnlySpan<float> magnitude, int t, FeatureMatrix? centroid, FeatureMatrix? bandwidth, FeatureMatrix? rolloff)
+    private void SpectralShape(ReadOnlySpan<float> magnitude, Span<float> scratch, int t, FeatureMatrix? centroid, FeatureMatrix? bandwidth, FeatureMatrix? rolloff)
     {
-        double total = 0, weighted = 0;
-        for (int k = 0; k < magnitude.Length; k++)
-        {
-            total += magnitude[k];
-            weighted += magnitude[k] * _frequencies[k];
-        }
+        float total = TensorPrimitives.Sum(magnitude);
 
         // librosa normalises each frame by its L1 norm unless that norm is below float32's tiny.
-        double norm = total < 1.1754943508222875e-38 ? 1.0 : total;
-        double c = weighted / norm;
+        float norm = total < 1.17549435e-38f ? 1f : total;
+        float c = TensorPrimitives.Dot(magnitude, _frequencies32) / norm;
         if (centroid is not null)
         {
-            centroid[0, t] = (float)c;
+            centroid[0, t] = c;
         }
 
         if (bandwidth is not null)
         {
-            double spread = 0;
-            for (int k = 0; k < magnitude.Length; k++)
-            {
-                double d = _frequencies[k] - c;
-                spread += magnitude[k] * d * d;
-            }
-
-            bandwidth[0, t] = (float)Math.Sqrt(spread / norm);
+            TensorPrimitives.Subtract(_frequencies32, c, scratch);
+            TensorPrimitives.Multiply(scratch, scratch, scratch);
+            bandwidth[0, t] = MathF.Sqrt(TensorPrimitives.Dot(scratch, magnitude) / norm);
         }
 
         if (rolloff is not null)
         {
             // float32 cumulative sum, as librosa's, then the first bin reaching the threshold.
-            float sum = 0;
-            foreach (float v in magnitude)
-            {
-                sum += v;
-            }
-
-            float threshold = (float)(_options.RolloffPercent * sum);
+            float threshold = (float)(_options.RolloffPercent * total);
             float cumulative = 0;
             int bin = magnitude.Length - 1;
             for (int k = 0; k < magnitude.Length; k++)
@@ -295,7 +279,7 @@ internal sealed class FrameAnalyzer
                 }
             }
 
-            rolloff[0, t] = (float)_frequencies[bin];
+            rolloff[0, t] = _frequencies32[bin];
         }
     }
 
@@ -361,41 +345,44 @@ internal sealed class FrameAnalyzer
         return chroma;
     }
 
-    /// <summary>librosa's zero_crossing_rate: edge-padded centred frames, |x| &lt;= 1e-10 counts as +0, crossings / frame length.</summary>
-    private static FeatureMatrix ZeroCrossingRate(ReadOnlySpan<float> signal, int frames, int frameLength, int hop)
+    /// <summary>
+    /// librosa's zero_crossing_rate: edge-padded centred frames, |x| &lt;= 1e-10 counts as +0, crossings / frame
+    /// length. Edge padding repeats the end samples, so it adds no crossing: a prefix sum over the signal's
+    /// sign changes gives every frame's count in O(1).
+    /// </summary>
+    private static FeatureMatrix ZeroCrossingRate(ReadOnlySpan<float> signal, int frames, int frameLength, int hop, AnalysisWorkspace ws)
     {
         var zcr = new FeatureMatrix(1, frames);
-        int half = frameLength / 2;
-        if (signal.Length == 0)
+        int n = signal.Length;
+        if (ws.Crossings.Length < n + 1)
         {
-            return zcr;
+            ws.Crossings = new int[n + 1];
         }
 
+        // prefix[i] = number of sign changes between consecutive samples up to index i (change at i compares i-1 and i).
+        var prefix = ws.Crossings;
+        prefix[0] = 0;
+        bool previous = n > 0 && Negative(signal[0]);
+        int count = 0;
+        for (int i = 1; i < n; i++)
+        {
+            bool current = Negative(signal[i]);
+            count += current != previous ? 1 : 0;
+            prefix[i] = count;
+            previous = current;
+        }
+
+        int half = frameLength / 2;
         for (int t = 0; t < frames; t++)
         {
-            int start = t * hop - half;
-            int crossings = 0;
-            bool previous = Negative(signal, start);
-            for (int i = 1; i < frameLength; i++)
-            {
-                bool current = Negative(signal, start + i);
-                if (current != previous)
-                {
-                    crossings++;
-                }
-
-                previous = current;
-            }
-
-            zcr[0, t] = (float)crossings / frameLength;
+            // The frame covers signal indices start..start+frameLength-1 (clamped); changes at i in (start, end].
+            int first = Math.Clamp(t * hop - half, 0, Math.Max(0, n - 1));
+            int last = Math.Clamp(t * hop - half + frameLength - 1, 0, Math.Max(0, n - 1));
+            zcr[0, t] = (float)(prefix[last] - prefix[first]) / frameLength;
         }
 
         return zcr;
 
-        static bool Negative(ReadOnlySpan<float> s, int index)
-        {
-            float v = s[Math.Clamp(index, 0, s.Length - 1)];
-            return Math.Abs(v) > 1e-10f && float.IsNegative(v);
-        }
+        static bool Negative(float v) => v < -1e-10f;
     }
 }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what builds and tests need beyond the .NET SDK: Debian's ffmpeg (FLAC, M4A/AAC, Opus decoding).
+# Safe to run repeatedly; does nothing when everything is present.
+set -euo pipefail
+need=()
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "install-deps: the .NET 10 SDK is required (https://dot.net); it is not installed by this script." >&2
+  exit 1
+fi
+if ((${#need[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "install-deps: installing ${need[*]} with apt-get" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EmotionML.Features;
+
+namespace EmotionML.Cli;
+
+/// <summary>Writes per-file feature vectors as JSON or CSV.</summary>
+internal static class FeatureWriter
+{
+    public static void WriteJson(Stream output, IReadOnlyList<FileFeatureResult> results, FeatureSchema schema)
+    {
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        json.WriteStartArray();
+        foreach (var r in results)
+        {
+            json.WriteStartObject();
+            json.WriteString("file", r.Path);
+            if (r.Vector is { } vector)
+            {
+                json.WriteString("schema", schema.Id);
+                json.WriteNumber("sampleRate", r.SourceSampleRate);
+                json.WriteNumber("durationSeconds", Math.Round(r.DurationSeconds, 6));
+                json.WriteStartObject("features");
+                for (int i = 0; i < vector.Values.Length; i++)
+                {
+                    json.WriteNumber(schema.Columns[i], vector.Values[i]);
+                }
+
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteString("error", r.Error);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.Flush();
+        output.WriteByte((byte)'\n');
+    }
+
+    public static void WriteCsv(Stream output, IReadOnlyList<FileFeatureResult> results, FeatureSchema schema)
+    {
+        using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        writer.Write("file,schema,sampleRate,durationSeconds,error");
+        foreach (var column in schema.Columns)
+        {
+            writer.Write(',');
+            writer.Write(column);
+        }
+
+        writer.Write('\n');
+        foreach (var r in results)
+        {
+            writer.Write(Quote(r.Path));
+            writer.Write(',');
+            writer.Write(schema.Id);
+            writer.Write(',');
+            writer.Write(r.Succeeded ? r.SourceSampleRate.ToString(CultureInfo.InvariantCulture) : "");
+            writer.Write(',');
+            writer.Write(r.Succeeded ? Math.Round(r.DurationSeconds, 6).ToString("R", CultureInfo.InvariantCulture) : "");
+            writer.Write(',');
+            writer.Write(r.Error is null ? "" : Quote(r.Error));
+            var values = r.Vector?.Values;
+            for (int i = 0; i < schema.Columns.Count; i++)
+            {
+                writer.Write(',');
+                if (values is not null)
+                {
+                    writer.Write(values[i].ToString("R", CultureInfo.InvariantCulture));
+                }
+            }
+
+            writer.Write('\n');
+        }
+    }
+
+    private static string Quote(string text) => text.IndexOfAny([',', '"', '\n', '\r']) < 0 ? text : $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+}

@@ -1,0 +1,78 @@
+using EmotionML.Features;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace EmotionML.Cli;
+
+/// <summary>
+/// <c>emotionml features</c>: one named vector per file as JSON or CSV. Files that cannot be read get an
+/// error entry and a non-zero exit code at the end; the others are still processed. A progress bar is shown on
+/// an interactive terminal (on standard error), nothing extra when output is redirected.
+/// </summary>
+public sealed class FeaturesCommand : Command<FeaturesSettings>
+{
+    /// <summary>Exit code when every file was read.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code when at least one file could not be read (the rest were still written).</summary>
+    public const int SomeFilesFailed = 1;
+
+    /// <summary>Exit code when the inputs name no file at all.</summary>
+    public const int NoInput = 2;
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, FeaturesSettings settings, CancellationToken cancellationToken)
+    {
+        var errors = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var files = InputExpander.Expand(settings.Inputs, out var missing);
+        foreach (var name in missing)
+        {
+            errors.MarkupLineInterpolated($"[red]error:[/] no such file, folder or match: {name}");
+        }
+
+        if (files.Count == 0)
+        {
+            errors.MarkupLine("[red]error:[/] no audio files to read.");
+            return NoInput;
+        }
+
+        var extractor = new FileFeatureExtractor(new SpeechFeatureExtractor(FeatureOptions.ForPreset(settings.Preset)));
+        IReadOnlyList<FileFeatureResult> results;
+        if (files.Count > 1 && !Console.IsErrorRedirected && errors.Profile.Capabilities.Interactive)
+        {
+            results = errors.Progress().AutoClear(true).Start(ctx =>
+            {
+                var task = ctx.AddTask($"Extracting features ({files.Count} files)", maxValue: files.Count);
+                var progress = new Progress<int>(done => task.Value = done);
+                return extractor.ExtractFiles(files, settings.Threads, progress, cancellationToken);
+            });
+        }
+        else
+        {
+            results = extractor.ExtractFiles(files, settings.Threads, null, cancellationToken);
+        }
+
+        var schema = extractor.Extractor.Schema;
+        Action<Stream> write = settings.Format == OutputFormat.Csv
+            ? s => FeatureWriter.WriteCsv(s, results, schema)
+            : s => FeatureWriter.WriteJson(s, results, schema);
+        if (settings.Out is { } path)
+        {
+            AtomicFile.Write(path, write);
+        }
+        else
+        {
+            using var stdout = Console.OpenStandardOutput();
+            write(stdout);
+        }
+
+        int failed = 0;
+        foreach (var r in results.Where(r => !r.Succeeded))
+        {
+            failed++;
+            errors.MarkupLineInterpolated($"[red]error:[/] {r.Path}: {r.Error}");
+        }
+
+        return failed > 0 || missing.Count > 0 ? SomeFilesFailed : Success;
+    }
+}

@@ -58,17 +58,20 @@ public sealed class AudioDecoder
             cancellationToken.ThrowIfCancellationRequested();
             if (count == samples.Length)
             {
+                // Full: is there more? Only then grow (a header's exact length must not double the buffer).
+                if (reader.Read(probe) == 0)
+                {
+                    break;
+                }
+
                 if (samples.Length >= maxSamples)
                 {
-                    if (reader.Read(probe) == 0)
-                    {
-                        break;
-                    }
-
                     throw new AudioDecodeException(AudioErrorKind.TooLong, $"The audio is longer than the {Options.MaxDuration} that Decode holds in memory; read it incrementally with OpenRead or raise MaxDuration.", reader.Format);
                 }
 
                 Array.Resize(ref samples, (int)Math.Min(Math.Min(maxSamples, Array.MaxLength), Math.Max(ReadBlock, (long)samples.Length * 2)));
+                samples[count++] = probe[0];
+                continue;
             }
 
             int n = reader.Read(samples.AsSpan(count, Math.Min(ReadBlock, samples.Length - count)));

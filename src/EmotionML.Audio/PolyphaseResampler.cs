@@ -13,6 +13,7 @@ public sealed class PolyphaseResampler
 
     private readonly double[][] _phases; // _phases[p][k] = h[p + k * Up]
     private readonly float[][]? _phases32; // the same in float32, for ResamplerQuality.Librosa
+    private readonly float[][] _reversed;  // each phase reversed (float32), so that a dot product with a contiguous input run applies it
     private readonly int _halfLength;
 
     private PolyphaseResampler(int inputRate, int outputRate, ResamplerQuality quality)
@@ -48,6 +49,13 @@ public sealed class PolyphaseResampler
         {
             _phases32 = Array.ConvertAll(_phases, phase => Array.ConvertAll(phase, v => (float)v));
         }
+
+        _reversed = Array.ConvertAll(_phases, phase =>
+        {
+            var r = Array.ConvertAll(phase, v => (float)v);
+            Array.Reverse(r);
+            return r;
+        });
     }
 
     /// <summary>The rate of the input samples.</summary>
@@ -109,6 +117,13 @@ public sealed class PolyphaseResampler
                 }
 
                 output[m] = acc;
+                continue;
+            }
+
+            if (kMin == 0 && kMax == _phases[p].Length - 1)
+            {
+                // Interior output: every tap meets a sample; one SIMD dot product over x[j0-kMax .. j0].
+                output[m] = System.Numerics.Tensors.TensorPrimitives.Dot(_reversed[p], input.Slice((int)(j0 - kMax), (int)kMax + 1));
                 continue;
             }
 

@@ -10,7 +10,6 @@ internal sealed class AnalysisWorkspace
         int n = options.Stft.FftSize;
         int bins = options.Stft.BinCount;
         Fft = new RealFft64(n);
-        Frame = new double[n];
         ReDouble = new double[bins];
         ImDouble = new double[bins];
         Re = new float[bins];
@@ -29,8 +28,6 @@ internal sealed class AnalysisWorkspace
 
     /// <summary>Double precision, as numpy's rfft: with float32 the FFT noise floor (about 1e-7 of the peak) shows in spectral contrast valleys and bandwidth of pure tones.</summary>
     public RealFft64 Fft { get; }
-
-    public double[] Frame { get; }
 
     public double[] ReDouble { get; }
 

@@ -115,19 +115,12 @@ internal sealed class FrameAnalyzer
         ws.Tuning.Reset();
         if (spectral)
         {
-            var frame = ws.Frame;
             var power = ws.Power;
             var magnitude = ws.Magnitude;
             for (int t = 0; t < frames; t++)
             {
-                var x = pad.Slice(t * hop, n);
-                for (int i = 0; i < n; i++)
-                {
-                    frame[i] = x[i] * _window[i];
-                }
-
-                // The spectrum is kept in float32, as librosa's complex64 STFT.
-                ws.Fft.Direct(frame, ws.ReDouble, ws.ImDouble);
+                // Double precision, then kept in float32 as librosa's complex64 STFT.
+                ws.Fft.Forward(pad.Slice(t * hop, n), _window, ws.ReDouble, ws.ImDouble);
                 TensorPrimitives.ConvertTruncating(ws.ReDouble, ws.Re);
                 TensorPrimitives.ConvertTruncating(ws.ImDouble, ws.Im);
                 TensorPrimitives.Multiply(ws.Re, ws.Re, power);

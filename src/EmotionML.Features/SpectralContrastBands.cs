@@ -85,6 +85,13 @@ internal sealed class SpectralContrastBands
                 _high = new float[take];
             }
 
+            if (take == 1)
+            {
+                valley[k] = System.Numerics.Tensors.TensorPrimitives.Min(band);
+                peak[k] = System.Numerics.Tensors.TensorPrimitives.Max(band);
+                continue;
+            }
+
             SelectExtremes(band, take, _low.AsSpan(0, take), _high.AsSpan(0, take));
             float lowSum = 0, highSum = 0;
             for (int i = 0; i < take; i++)

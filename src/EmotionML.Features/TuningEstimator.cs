@@ -25,12 +25,7 @@ internal sealed class TuningEstimator
     /// <summary>Adds one frame's spectrum (power or magnitude).</summary>
     public void AddFrame(ReadOnlySpan<float> s, int sampleRate, int fftSize)
     {
-        float max = 0;
-        foreach (float v in s)
-        {
-            max = Math.Max(max, v);
-        }
-
+        float max = System.Numerics.Tensors.TensorPrimitives.Max(s);
         float reference = Threshold * max;
         float binHz = (float)sampleRate / fftSize;
         double fmax = Math.Min(MaxFrequency, sampleRate / 2.0);
@@ -66,7 +61,6 @@ internal sealed class TuningEstimator
             _magnitudes.Add(s[k] + dskew);
         }
 
-        _ = binHz;
     }
 
     /// <summary>The estimated tuning in fractions of a bin, in [-0.5, 0.5); 0 when there are no peaks.</summary>

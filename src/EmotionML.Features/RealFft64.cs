@@ -1,0 +1,179 @@
+using System.Numerics;
+
+namespace EmotionML.Features;
+
+/// <summary>
+/// A double-precision real FFT for power-of-two sizes, written for the STFT's hot loop: the N/2-point complex
+/// FFT is iterative radix-2 on split real/imaginary arrays, its wide stages run on <see cref="Vector{T}"/>,
+/// twiddles are precomputed per stage, and the input is windowed straight into bit-reversed order. Ours rather
+/// than NWaves' <c>RealFft64</c> (which the tests compare it with) because the STFT dominated feature time and
+/// this one is about three times faster with the same precision. One instance per thread.
+/// </summary>
+internal sealed class RealFft64
+{
+    private readonly int _n;
+    private readonly int _m; // complex size, n / 2
+    private readonly int[] _bitReverse;
+    private readonly double[] _twiddleRe; // stage by stage: for span h, h entries exp(-i pi j / h)
+    private readonly double[] _twiddleIm;
+    private readonly double[] _postCos;
+    private readonly double[] _postSin;
+    private readonly double[] _zr;
+    private readonly double[] _zi;
+
+    public RealFft64(int size)
+    {
+        if (size < 16 || (size & (size - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), size, "The FFT size must be a power of two of at least 16.");
+        }
+
+        _n = size;
+        _m = size / 2;
+        int bits = BitOperations.Log2((uint)_m);
+        _bitReverse = new int[_m];
+        for (int i = 0; i < _m; i++)
+        {
+            int r = 0;
+            for (int b = 0; b < bits; b++)
+            {
+                r |= ((i >> b) & 1) << (bits - 1 - b);
+            }
+
+            _bitReverse[i] = r;
+        }
+
+        _twiddleRe = new double[_m];
+        _twiddleIm = new double[_m];
+        for (int h = 1, offset = 0; h < _m; offset += h, h *= 2)
+        {
+            for (int j = 0; j < h; j++)
+            {
+                _twiddleRe[offset + j] = Math.Cos(-Math.PI * j / h);
+                _twiddleIm[offset + j] = Math.Sin(-Math.PI * j / h);
+            }
+        }
+
+        _postCos = new double[_m + 1];
+        _postSin = new double[_m + 1];
+        for (int k = 0; k <= _m; k++)
+        {
+            _postCos[k] = Math.Cos(2 * Math.PI * k / _n);
+            _postSin[k] = Math.Sin(2 * Math.PI * k / _n);
+        }
+
+        _zr = new double[_m];
+        _zi = new double[_m];
+    }
+
+    public int Size => _n;
+
+    /// <summary>The first n/2+1 bins of the DFT of <c>input · window</c> (a window of null means none).</summary>
+    public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<double> window, Span<double> re, Span<double> im)
+    {
+        var zr = _zr;
+        var zi = _zi;
+        var rev = _bitReverse;
+        if (window.IsEmpty)
+        {
+            for (int k = 0; k < _m; k++)
+            {
+                int r = rev[k];
+                zr[r] = input[2 * k];
+                zi[r] = input[2 * k + 1];
+            }
+        }
+        else
+        {
+            for (int k = 0; k < _m; k++)
+            {
+                int r = rev[k];
+                zr[r] = input[2 * k] * window[2 * k];
+                zi[r] = input[2 * k + 1] * window[2 * k + 1];
+            }
+        }
+
+        Transform(zr, zi);
+
+        // Split the N/2-point complex transform into the N-point real one.
+        re[0] = zr[0] + zi[0];
+        im[0] = 0;
+        re[_m] = zr[0] - zi[0];
+        im[_m] = 0;
+        for (int k = 1; k < _m; k++)
+        {
+            int j = _m - k;
+            double er = 0.5 * (zr[k] + zr[j]), ei = 0.5 * (zi[k] - zi[j]);
+            double or = 0.5 * (zi[k] + zi[j]), oi = -0.5 * (zr[k] - zr[j]);
+            double c = _postCos[k], s = _postSin[k];
+            re[k] = er + c * or + s * oi;
+            im[k] = ei + c * oi - s * or;
+        }
+    }
+
+    private void Transform(double[] re, double[] im)
+    {
+        int m = _m;
+
+        // Span 1 and 2 together: radix-4 butterflies with trivial twiddles (1, -i).
+        for (int b = 0; b < m; b += 4)
+        {
+            double a0r = re[b] + re[b + 1], a0i = im[b] + im[b + 1];
+            double a1r = re[b] - re[b + 1], a1i = im[b] - im[b + 1];
+            double a2r = re[b + 2] + re[b + 3], a2i = im[b + 2] + im[b + 3];
+            double a3r = re[b + 2] - re[b + 3], a3i = im[b + 2] - im[b + 3];
+            re[b] = a0r + a2r;
+            im[b] = a0i + a2i;
+            re[b + 2] = a0r - a2r;
+            im[b + 2] = a0i - a2i;
+            // a3 * (-i) = (a3i, -a3r)
+            re[b + 1] = a1r + a3i;
+            im[b + 1] = a1i - a3r;
+            re[b + 3] = a1r - a3i;
+            im[b + 3] = a1i + a3r;
+        }
+
+        int width = Vector<double>.Count;
+        for (int h = 4, offset = 3; h < m; offset += h, h *= 2)
+        {
+            var twr = _twiddleRe.AsSpan(offset, h);
+            var twi = _twiddleIm.AsSpan(offset, h);
+            for (int b = 0; b < m; b += 2 * h)
+            {
+                var ar = re.AsSpan(b, h);
+                var ai = im.AsSpan(b, h);
+                var br = re.AsSpan(b + h, h);
+                var bi = im.AsSpan(b + h, h);
+                int j = 0;
+                if (Vector.IsHardwareAccelerated)
+                {
+                    for (; j <= h - width; j += width)
+                    {
+                        var wr = new Vector<double>(twr[j..]);
+                        var wi = new Vector<double>(twi[j..]);
+                        var xr = new Vector<double>(br[j..]);
+                        var xi = new Vector<double>(bi[j..]);
+                        var tr = xr * wr - xi * wi;
+                        var ti = xr * wi + xi * wr;
+                        var yr = new Vector<double>(ar[j..]);
+                        var yi = new Vector<double>(ai[j..]);
+                        (yr - tr).CopyTo(br[j..]);
+                        (yi - ti).CopyTo(bi[j..]);
+                        (yr + tr).CopyTo(ar[j..]);
+                        (yi + ti).CopyTo(ai[j..]);
+                    }
+                }
+
+                for (; j < h; j++)
+                {
+                    double tr = br[j] * twr[j] - bi[j] * twi[j];
+                    double ti = br[j] * twi[j] + bi[j] * twr[j];
+                    br[j] = ar[j] - tr;
+                    bi[j] = ai[j] - ti;
+                    ar[j] += tr;
+                    ai[j] += ti;
+                }
+            }
+        }
+    }
+}

@@ -111,6 +111,39 @@ internal sealed class RealFft64
         }
     }
 
+    /// <summary>
+    /// The inverse of <see cref="Forward"/> without the 1/n scale: writes n real samples whose DFT is the given
+    /// half spectrum (bins 0..n/2) times n.
+    /// </summary>
+    public void Inverse(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> output)
+    {
+        var zr = _zr;
+        var zi = _zi;
+        var rev = _bitReverse;
+        // Z[k] = E[k] + i O[k] with E = (X[k] + conj X[m-k]) / 2 and O = (X[k] - conj X[m-k]) W^-k / 2;
+        // the inverse complex FFT is the conjugate of the forward FFT of the conjugate.
+        for (int k = 0; k < _m; k++)
+        {
+            int j = _m - k;
+            double er = 0.5 * (re[k] + re[j]), ei = 0.5 * (im[k] - im[j]);
+            double dr = 0.5 * (re[k] - re[j]), di = 0.5 * (im[k] + im[j]);
+            double c = _postCos[k], s = _postSin[k];
+            // O = d * W^-k = d * (c + i s)
+            double or = dr * c - di * s, oi = dr * s + di * c;
+            // Z = E + i O, stored conjugated and bit-reversed
+            int r = rev[k];
+            zr[r] = er - oi;
+            zi[r] = -(ei + or);
+        }
+
+        Transform(zr, zi);
+        for (int k = 0; k < _m; k++)
+        {
+            output[2 * k] = 2 * zr[k];
+            output[2 * k + 1] = -2 * zi[k];
+        }
+    }
+
     private void Transform(double[] re, double[] im)
     {
         int m = _m;

@@ -1,5 +1,3 @@
-using NWaves.Transforms;
-
 namespace EmotionML.Features;
 
 /// <summary>
@@ -17,10 +15,10 @@ internal sealed class YinPitchTracker
     private readonly int _maxPeriod;
     private readonly double _threshold;
     private readonly double _silence;
-    private readonly RealFft _fft;
+    private readonly RealFft64 _fft;
     private readonly float[] _frame;
     private readonly float[] _head;
-    private readonly float[] _re1, _im1, _re2, _im2, _corr;
+    private readonly double[] _re1, _im1, _re2, _im2, _corr;
     private readonly double[] _norm;
 
     public YinPitchTracker(PitchOptions options, int sampleRate)
@@ -39,14 +37,14 @@ internal sealed class YinPitchTracker
         _minPeriod = Math.Max(2, (int)Math.Floor(sampleRate / options.MaxFrequency));
         _threshold = options.TroughThreshold;
         _silence = options.SilenceMeanSquare;
-        _fft = new RealFft(length);
+        _fft = new RealFft64(length);
         _frame = new float[length];
         _head = new float[length];
-        _re1 = new float[length / 2 + 1];
-        _im1 = new float[length / 2 + 1];
-        _re2 = new float[length / 2 + 1];
-        _im2 = new float[length / 2 + 1];
-        _corr = new float[length];
+        _re1 = new double[length / 2 + 1];
+        _im1 = new double[length / 2 + 1];
+        _re2 = new double[length / 2 + 1];
+        _im2 = new double[length / 2 + 1];
+        _corr = new double[length];
         _norm = new double[_maxPeriod + 2];
     }
 
@@ -86,17 +84,18 @@ internal sealed class YinPitchTracker
         // r(tau) = sum_{j<W} x[j] x[j+tau], by FFT: conj(FFT(head)) * FFT(frame).
         Array.Clear(_head);
         Array.Copy(_frame, _head, _window);
-        _fft.Direct(_frame, _re1, _im1);
-        _fft.Direct(_head, _re2, _im2);
+        _fft.Forward(_frame, ReadOnlySpan<double>.Empty, _re1, _im1);
+        _fft.Forward(_head, ReadOnlySpan<double>.Empty, _re2, _im2);
+        double scale = 1.0 / _frameLength;
         for (int k = 0; k < _re1.Length; k++)
         {
-            float re = _re1[k] * _re2[k] + _im1[k] * _im2[k];
-            float im = _im1[k] * _re2[k] - _re1[k] * _im2[k];
-            _re1[k] = re;
-            _im1[k] = im;
+            double re = _re1[k] * _re2[k] + _im1[k] * _im2[k];
+            double im = _im1[k] * _re2[k] - _re1[k] * _im2[k];
+            _re1[k] = re * scale;
+            _im1[k] = im * scale;
         }
 
-        _fft.InverseNorm(_re1, _im1, _corr);
+        _fft.Inverse(_re1, _im1, _corr);
 
         // d(tau) = E(0..W) + E(tau..tau+W) - 2 r(tau)
         double e0 = 0;

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using EmotionML.Training.Data;
+using EmotionML.Training.Evaluation;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace EmotionML.Training.AutoML;
+
+/// <summary>Scores candidates by cross-validation over speaker-grouped folds: no speaker is ever on both sides.</summary>
+internal sealed class CrossValidator
+{
+    private readonly MLContext _ml;
+    private readonly EmotionDataset _data;
+    private readonly SpeakerGroupedFolds _folds;
+    private readonly OptimizationMetric _metric;
+    private readonly int _threads;
+    private readonly IDataView _keys;
+    private readonly Lazy<float[][]> _normalized;
+
+    public CrossValidator(MLContext ml, EmotionDataset data, SpeakerGroupedFolds folds, OptimizationMetric metric, int threads)
+    {
+        _ml = ml;
+        _data = data;
+        _folds = folds;
+        _metric = metric;
+        _threads = threads;
+        _keys = FeatureDataView.Keys(ml, data.Labels);
+        _normalized = new Lazy<float[][]>(() => SpeakerNormalizer.Normalize(data.Features, data.Speakers));
+        var speakers = data.Speakers;
+        for (int k = 0; k < folds.Count; k++)
+        {
+            var (train, validation) = folds.Split(k);
+            var held = validation.Select(i => speakers[i]).ToHashSet();
+            if (train.Any(i => held.Contains(speakers[i])))
+            {
+                throw new InvalidOperationException($"Fold {k} has a speaker on both sides.");
+            }
+        }
+    }
+
+    public IDataView Keys => _keys;
+
+    public float[][] FeaturesFor(bool speakerNormalization) => speakerNormalization ? _normalized.Value : _data.Features;
+
+    public TrialResult Evaluate(int index, TrialConfig config, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var features = FeaturesFor(config.SpeakerNormalization);
+        var oof = new int[_data.Count];
+        var scores = new double[_folds.Count];
+        for (int k = 0; k < _folds.Count; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (train, validation) = _folds.Split(k);
+            var model = Fit(config, train.Select(i => features[i]).ToArray(), train.Select(i => _data.Items[i].Label).ToArray());
+            var predicted = Predict(model, validation.Select(i => features[i]).ToArray());
+            for (int j = 0; j < validation.Length; j++)
+            {
+                oof[validation[j]] = predicted[j];
+            }
+
+            scores[k] = ClassificationMetrics.Compute(_data.Labels, validation.Select(i => _data.LabelIndex[i]).ToArray(), predicted).Get(_metric);
+        }
+
+        return new TrialResult(index, config, scores, oof, watch.Elapsed);
+    }
+
+    public ITransformer Fit(TrialConfig config, float[][] features, string[] labels)
+    {
+        var view = FeatureDataView.Create(_ml, _data.Schema, features, labels);
+        return PipelineFactory.Build(_ml, config, _keys, _threads).Fit(view);
+    }
+
+    public int[] Predict(ITransformer model, float[][] features)
+    {
+        var view = FeatureDataView.Create(_ml, _data.Schema, features, Enumerable.Repeat(_data.Labels[0], features.Length).ToArray());
+        var scored = model.Transform(view);
+        var rows = _ml.Data.CreateEnumerable<ScoreRow>(scored, reuseRowObject: false).ToArray();
+        return rows.Select(r => ArgMax(r.Score)).ToArray();
+    }
+
+    private static int ArgMax(float[] values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private sealed class ScoreRow
+    {
+        [ColumnName("Score")]
+        public float[] Score { get; set; } = [];
+    }
+}

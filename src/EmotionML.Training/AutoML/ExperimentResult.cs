@@ -1,0 +1,51 @@
+using EmotionML.Training.Data;
+using EmotionML.Training.Evaluation;
+using Microsoft.ML;
+
+namespace EmotionML.Training.AutoML;
+
+/// <summary>What an experiment found: every trial, the winner, its refitted model and its cross-validated metrics.</summary>
+public sealed class ExperimentResult
+{
+    internal ExperimentResult(IReadOnlyList<TrialResult> trials, TrialResult best, ITransformer model, ClassificationMetrics metrics, SpeakerGroupedFolds folds, OptimizationMetric metric, TimeSpan elapsed, string stoppedBecause)
+    {
+        Trials = trials;
+        Best = best;
+        Model = model;
+        CrossValidatedMetrics = metrics;
+        Folds = folds;
+        Metric = metric;
+        Elapsed = elapsed;
+        StoppedBecause = stoppedBecause;
+    }
+
+    /// <summary>Every trial in the order it ran.</summary>
+    public IReadOnlyList<TrialResult> Trials { get; }
+
+    /// <summary>Trials best first (ties: the earlier trial).</summary>
+    public IReadOnlyList<TrialResult> Leaderboard => Trials.OrderByDescending(t => t.Mean).ThenBy(t => t.Index).ToArray();
+
+    /// <summary>The best trial of each trainer, best first.</summary>
+    public IReadOnlyList<TrialResult> BestPerTrainer => Leaderboard.GroupBy(t => t.Config.Trainer).Select(g => g.First()).ToArray();
+
+    /// <summary>The winner.</summary>
+    public TrialResult Best { get; }
+
+    /// <summary>The winner refitted on all the data.</summary>
+    public ITransformer Model { get; }
+
+    /// <summary>The winner's out-of-fold predictions scored together (accuracy, F1s, confusion).</summary>
+    public ClassificationMetrics CrossValidatedMetrics { get; }
+
+    /// <summary>The folds used.</summary>
+    public SpeakerGroupedFolds Folds { get; }
+
+    /// <summary>The metric maximised.</summary>
+    public OptimizationMetric Metric { get; }
+
+    /// <summary>Search time.</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>Why the search ended: "time budget", "trial limit", "cancelled".</summary>
+    public string StoppedBecause { get; }
+}

@@ -1,0 +1,126 @@
+using EmotionML.Features;
+using EmotionML.Training.Corpora;
+
+namespace EmotionML.Training.Data;
+
+/// <summary>
+/// A corpus with one pooled feature vector per item, in memory: what the experiment trains and validates on.
+/// Items whose audio could not be read are listed in <see cref="Failed"/>, not dropped silently.
+/// </summary>
+public sealed class EmotionDataset
+{
+    internal EmotionDataset(Corpus corpus, FeatureSchema schema, IReadOnlyList<CorpusItem> items, float[][] features, IReadOnlyList<RejectedFile> failed)
+    {
+        Corpus = corpus;
+        Schema = schema;
+        Items = items;
+        Features = features;
+        Failed = failed;
+        Labels = corpus.Labels.Labels.Where(l => items.Any(i => i.Label == l)).ToArray();
+        LabelIndex = items.Select(i => IndexOf(Labels, i.Label)).ToArray();
+    }
+
+    /// <summary>The corpus the items came from.</summary>
+    public Corpus Corpus { get; }
+
+    /// <summary>The feature schema.</summary>
+    public FeatureSchema Schema { get; }
+
+    /// <summary>The items that have features.</summary>
+    public IReadOnlyList<CorpusItem> Items { get; }
+
+    /// <summary>One vector per item.</summary>
+    public float[][] Features { get; }
+
+    /// <summary>Items whose audio could not be decoded, with the reason.</summary>
+    public IReadOnlyList<RejectedFile> Failed { get; }
+
+    /// <summary>The labels present, in the corpus label set's order.</summary>
+    public IReadOnlyList<string> Labels { get; }
+
+    /// <summary>Each item's index into <see cref="Labels"/>.</summary>
+    public int[] LabelIndex { get; }
+
+    /// <summary>Number of items.</summary>
+    public int Count => Items.Count;
+
+    /// <summary>
+    /// Extracts (or loads from <paramref name="cache"/>) the features of every item, in parallel.
+    /// </summary>
+    /// <param name="corpus">The corpus.</param>
+    /// <param name="extractor">The feature extractor.</param>
+    /// <param name="cache">A feature cache, or null.</param>
+    /// <param name="threads">Worker threads (0: one per core).</param>
+    /// <param name="progress">Receives the number of items done.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public static EmotionDataset Build(Corpus corpus, SpeechFeatureExtractor extractor, FeatureCache? cache = null, int threads = 0, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var files = new FileFeatureExtractor(extractor);
+        var vectors = new float[corpus.Items.Count][];
+        var errors = new string?[corpus.Items.Count];
+        int done = 0;
+        Parallel.For(0, corpus.Items.Count, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancellationToken }, i =>
+        {
+            var path = corpus.Items[i].Path;
+            string? hash = null;
+            if (cache is not null)
+            {
+                hash = FeatureCache.ContentHash(path);
+                vectors[i] = cache.TryGet(hash, extractor.Schema)!;
+            }
+
+            if (vectors[i] is null)
+            {
+                var result = files.ExtractFile(path, cancellationToken);
+                if (result.Vector is { } v)
+                {
+                    vectors[i] = v.Values;
+                    if (cache is not null)
+                    {
+                        cache.Put(hash!, extractor.Schema, v.Values);
+                    }
+                }
+                else
+                {
+                    errors[i] = result.Error;
+                }
+            }
+
+            progress?.Report(Interlocked.Increment(ref done));
+        });
+
+        var items = new List<CorpusItem>();
+        var features = new List<float[]>();
+        var failed = new List<RejectedFile>();
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            if (vectors[i] is { } v)
+            {
+                items.Add(corpus.Items[i]);
+                features.Add(v);
+            }
+            else
+            {
+                failed.Add(new RejectedFile(corpus.Items[i].Path, errors[i] ?? "no features"));
+            }
+        }
+
+        return new EmotionDataset(corpus, extractor.Schema, items, features.ToArray(), failed);
+    }
+
+    /// <summary>Each item's speaker.</summary>
+    public string[] Speakers => Items.Select(i => i.Speaker).ToArray();
+
+    private static int IndexOf(IReadOnlyList<string> labels, string label)
+    {
+        for (int i = 0; i < labels.Count; i++)
+        {
+            if (labels[i] == label)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

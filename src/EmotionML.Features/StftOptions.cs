@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EmotionML.Features;
 
 /// <summary>Short-time Fourier transform framing: periodic Hann windows on centred, zero-padded frames.</summary>
@@ -19,9 +21,11 @@ public sealed record StftOptions
     public int? WindowLength { get; init; }
 
     /// <summary>The window length in force.</summary>
+    [JsonIgnore]
     public int EffectiveWindowLength => WindowLength ?? FftSize;
 
     /// <summary>Number of frequency bins, <c>FftSize / 2 + 1</c>.</summary>
+    [JsonIgnore]
     public int BinCount => FftSize / 2 + 1;
 
     /// <summary>Number of centred frames for <paramref name="sampleCount"/> samples: <c>1 + n / hop</c>.</summary>

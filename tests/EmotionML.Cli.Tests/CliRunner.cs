@@ -14,7 +14,7 @@ internal static class CliRunner
             UseShellExecute = false,
             WorkingDirectory = TestData.SharedData.RepositoryRoot,
         };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "emotionml.dll"));
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EmotionML.Cli.dll"));
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);

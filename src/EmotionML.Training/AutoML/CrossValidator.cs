@@ -2,7 +2,6 @@ using System.Diagnostics;
 using EmotionML.Training.Data;
 using EmotionML.Training.Evaluation;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace EmotionML.Training.AutoML;
 
@@ -71,31 +70,10 @@ internal sealed class CrossValidator
         return PipelineFactory.Build(_ml, config, _keys, _threads).Fit(view);
     }
 
-    public int[] Predict(ITransformer model, float[][] features)
-    {
-        var view = FeatureDataView.Create(_ml, _data.Schema, features, Enumerable.Repeat(_data.Labels[0], features.Length).ToArray());
-        var scored = model.Transform(view);
-        var rows = _ml.Data.CreateEnumerable<ScoreRow>(scored, reuseRowObject: false).ToArray();
-        return rows.Select(r => ArgMax(r.Score)).ToArray();
-    }
+    public int[] Predict(ITransformer model, float[][] features) =>
+        ModelScorer.Score(_ml, model, _data.Schema, features, _data.Labels[0]).Select(s => ModelScorer.ArgMax(s)).ToArray();
 
-    private static int ArgMax(float[] values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
+    public MLContext Context => _ml;
 
-        return best;
-    }
-
-    private sealed class ScoreRow
-    {
-        [ColumnName("Score")]
-        public float[] Score { get; set; } = [];
-    }
+    public DataViewSchema InputSchema => FeatureDataView.Create(_ml, _data.Schema, [_data.Features[0]], [_data.Labels[0]]).Schema;
 }

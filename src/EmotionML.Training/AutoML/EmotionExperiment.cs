@@ -54,6 +54,7 @@ public sealed class EmotionExperiment
         var watch = Stopwatch.StartNew();
         string stopped = "time budget";
         double best = double.NegativeInfinity;
+        double costUnits = 0, globalSecondsPerUnit = double.NaN;
         while (true)
         {
             if (Options.MaxTrials is { } max && trials.Count >= max)
@@ -71,7 +72,7 @@ public sealed class EmotionExperiment
             var arm = Choose(arms, best);
             var config = arm.Propose(random);
             // Honour the budget: do not start a trial that its arm's past trials say cannot finish in time.
-            if (trials.Count > 0 && watch.Elapsed + arm.ExpectedDuration(config) > Options.TimeBudget)
+            if (trials.Count > 0 && watch.Elapsed + arm.ExpectedDuration(config, globalSecondsPerUnit) > Options.TimeBudget)
             {
                 break;
             }
@@ -89,6 +90,8 @@ public sealed class EmotionExperiment
 
             trials.Add(result);
             arm.Report(result, best);
+            costUnits += arm.LastCostUnits;
+            globalSecondsPerUnit = trials.Sum(t => t.Duration.TotalSeconds) / Math.Max(costUnits, 1e-9);
             best = Math.Max(best, result.Mean);
             progress?.Report(result);
             if (watch.Elapsed >= Options.TimeBudget && Options.MaxTrials is null)
@@ -102,7 +105,7 @@ public sealed class EmotionExperiment
         var features = validator.FeaturesFor(winner.Config.SpeakerNormalization);
         var model = validator.Fit(winner.Config, features, data.Items.Select(i => i.Label).ToArray());
         var metrics = ClassificationMetrics.Compute(data.Labels, data.LabelIndex, winner.OutOfFoldPredictions);
-        return new ExperimentResult(trials, winner, model, metrics, folds, Options.Metric, elapsed, stopped);
+        return new ExperimentResult(trials, winner, model, metrics, folds, Options.Metric, elapsed, stopped, validator.Context, validator.InputSchema);
     }
 
     private List<Arm> CreateArms(EmotionDataset data, Random random)
@@ -186,9 +189,14 @@ public sealed class EmotionExperiment
             return MeanCost * gap / Math.Max(Momentum, 1e-4);
         }
 
-        public TimeSpan ExpectedDuration(TrialConfig config) => double.IsNaN(_secondsPerUnit)
-            ? TimeSpan.Zero
-            : TimeSpan.FromSeconds(_secondsPerUnit * SearchSpace.Cost(config, _classes, _rows, _columns));
+        public double LastCostUnits => _lastCostUnits;
+
+        /// <summary>This arm's seconds per cost unit so far, or (before its first trial) the experiment's.</summary>
+        public TimeSpan ExpectedDuration(TrialConfig config, double globalSecondsPerUnit)
+        {
+            double rate = double.IsNaN(_secondsPerUnit) ? globalSecondsPerUnit : _secondsPerUnit;
+            return double.IsNaN(rate) ? TimeSpan.Zero : TimeSpan.FromSeconds(rate * SearchSpace.Cost(config, _classes, _rows, _columns));
+        }
 
         public TrialConfig Propose(Random random)
         {

@@ -7,8 +7,10 @@ namespace EmotionML.Training.AutoML;
 /// <summary>What an experiment found: every trial, the winner, its refitted model and its cross-validated metrics.</summary>
 public sealed class ExperimentResult
 {
-    internal ExperimentResult(IReadOnlyList<TrialResult> trials, TrialResult best, ITransformer model, ClassificationMetrics metrics, SpeakerGroupedFolds folds, OptimizationMetric metric, TimeSpan elapsed, string stoppedBecause)
+    internal ExperimentResult(IReadOnlyList<TrialResult> trials, TrialResult best, ITransformer model, ClassificationMetrics metrics, SpeakerGroupedFolds folds, OptimizationMetric metric, TimeSpan elapsed, string stoppedBecause, MLContext context, DataViewSchema inputSchema)
     {
+        Context = context;
+        InputSchema = inputSchema;
         Trials = trials;
         Best = best;
         Model = model;
@@ -45,6 +47,12 @@ public sealed class ExperimentResult
 
     /// <summary>Search time.</summary>
     public TimeSpan Elapsed { get; }
+
+    /// <summary>The context the model lives in.</summary>
+    public MLContext Context { get; }
+
+    /// <summary>The schema of the data the model was fitted on.</summary>
+    public DataViewSchema InputSchema { get; }
 
     /// <summary>Why the search ended: "time budget", "trial limit", "cancelled".</summary>
     public string StoppedBecause { get; }

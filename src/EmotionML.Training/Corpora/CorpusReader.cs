@@ -74,6 +74,37 @@ public static partial class CorpusReader
         return new Corpus(format.ToString().ToLowerInvariant(), items, rejected, labels, hasSpeakers: format != CorpusFormat.Folders);
     }
 
+    /// <summary>
+    /// Guesses a folder's layout from its file names: the named corpus whose convention parses the most files
+    /// (at least half), else folder-per-label; a <c>.csv</c> file is a manifest.
+    /// </summary>
+    /// <param name="path">A corpus folder or a manifest file.</param>
+    public static CorpusFormat Detect(string path)
+    {
+        if (File.Exists(path) && Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return CorpusFormat.Csv;
+        }
+
+        var extensions = new CorpusReadOptions().Extensions;
+        var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(f => extensions.Contains(Path.GetExtension(f))).Take(2000).ToArray();
+        if (files.Length == 0)
+        {
+            return CorpusFormat.Folders;
+        }
+
+        var candidates = new (CorpusFormat Format, Func<string, bool> Parses)[]
+        {
+            (CorpusFormat.Ravdess, f => ParseRavdess(f, path).Item1 is not null),
+            (CorpusFormat.EmoDb, f => ParseEmoDb(f).Item1 is not null),
+            (CorpusFormat.CremaD, f => ParseCremaD(f).Item1 is not null),
+            (CorpusFormat.Tess, f => ParseTess(f).Item1 is not null),
+            (CorpusFormat.Savee, f => ParseSavee(f).Item1 is not null),
+        };
+        var best = candidates.Select(c => (c.Format, Count: files.Count(c.Parses))).MaxBy(c => c.Count);
+        return best.Count * 2 >= files.Length ? best.Format : CorpusFormat.Folders;
+    }
+
     /// <summary>RAVDESS: modality-channel-emotion-intensity-statement-repetition-actor.</summary>
     internal static (CorpusItem?, string?) ParseRavdess(string path, string root)
     {

@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using EmotionML.Features;
 
-namespace EmotionML.Training.Data;
+namespace EmotionML;
 
 /// <summary>Loads pooled feature vectors into ML.NET as an <see cref="IDataView"/>: a Features vector column whose slots carry the schema's column names, and a Label column.</summary>
 public static class FeatureDataView

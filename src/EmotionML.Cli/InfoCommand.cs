@@ -1,0 +1,48 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace EmotionML.Cli;
+
+/// <summary><c>emotionml info MODEL</c>: what a bundle holds.</summary>
+public sealed class InfoCommand : Command<InfoCommand.Settings>
+{
+    /// <summary>Arguments.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        /// <summary>The bundle.</summary>
+        [CommandArgument(0, "<model>")]
+        [Description("A model bundle")]
+        public string Model { get; set; } = "";
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        ModelBundle bundle;
+        try
+        {
+            bundle = ModelBundle.Load(settings.Model);
+        }
+        catch (ModelBundleException ex)
+        {
+            ConsoleOutput.Errors.MarkupLineInterpolated($"[red]error:[/] {settings.Model}: {ex.Message}");
+            return 2;
+        }
+
+        var m = bundle.Manifest;
+        var v = m.Validation;
+        var grid = new Grid().AddColumn().AddColumn();
+        void Row(string key, string value) => grid.AddRow(new Markup($"[bold]{Markup.Escape(key)}[/]"), new Text(value));
+        Row("labels", string.Join(", ", m.Labels) + $" ({m.LabelSet})");
+        Row("trainer", $"{m.Trainer} {{{string.Join(", ", m.Parameters.Select(p => $"{p.Key}={p.Value.ToString("G4", CultureInfo.InvariantCulture)}"))}}}");
+        Row("speaker normalisation", m.SpeakerNormalization ? "yes (needs clips of the same speaker at prediction time)" : "no");
+        Row("features", $"{m.SchemaName} v{m.SchemaVersion}, {m.SchemaColumns.Count} columns, fingerprint {m.SchemaFingerprint}");
+        Row("training data", $"{m.TrainingData.Corpus}: {m.TrainingData.Items} clips, {m.TrainingData.Speakers.Count} speakers ({m.TrainingData.Source})");
+        Row("validation", string.Create(CultureInfo.InvariantCulture, $"{v.Split}: {v.Metric} {v.Mean:F3} ± {v.Std:F3} over folds; out-of-fold accuracy {v.Accuracy:F3}, macro-F1 {v.MacroF1:F3}"));
+        Row("created", m.CreatedUtc.ToString("u", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(grid);
+        return 0;
+    }
+}

@@ -1,0 +1,77 @@
+using System.ComponentModel;
+using EmotionML.Training.Corpora;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace EmotionML.Cli;
+
+/// <summary>Arguments of <c>emotionml train</c>.</summary>
+public sealed class TrainSettings : CorpusSettings
+{
+    /// <summary>The model bundle to write.</summary>
+    [CommandOption("-o|--out <MODEL>")]
+    [Description("The model bundle to write (the report goes to MODEL.report/ beside it)")]
+    public string Out { get; set; } = "";
+
+    /// <summary>Search budget, seconds.</summary>
+    [CommandOption("--time <SECONDS>")]
+    [Description("Search time budget in seconds (default 60)")]
+    [DefaultValue(60.0)]
+    public double Time { get; set; } = 60;
+
+    /// <summary>macro-f1 or accuracy.</summary>
+    [CommandOption("--metric <METRIC>")]
+    [Description("macro-f1 (default) or accuracy")]
+    [DefaultValue("macro-f1")]
+    public string Metric { get; set; } = "macro-f1";
+
+    /// <summary>Speaker-grouped folds.</summary>
+    [CommandOption("--folds <N>")]
+    [Description("Speaker-grouped folds (default 5; RAVDESS actors 01-20 use fold k = actors 4k+1..4k+4; N >= speakers is leave-one-speaker-out)")]
+    [DefaultValue(5)]
+    public int Folds { get; set; } = 5;
+
+    /// <summary>Seed.</summary>
+    [CommandOption("--seed <N>")]
+    [Description("Seed for folds and search (default 0)")]
+    [DefaultValue(0)]
+    public int Seed { get; set; }
+
+    /// <summary>Trial limit.</summary>
+    [CommandOption("--max-trials <N>")]
+    [Description("Stop after N trials (with --seed: a reproducible leaderboard)")]
+    public int? MaxTrials { get; set; }
+
+    /// <summary>Trainers to search.</summary>
+    [CommandOption("--trainers <LIST>")]
+    [Description("Comma-separated trainers: lightgbm, fasttree, fastforest, sdca, lbfgs (default: all)")]
+    public string? Trainers { get; set; }
+
+    /// <summary>Speaker normalisation choice.</summary>
+    [CommandOption("--speaker-norm <MODE>")]
+    [Description("search (default), always or never")]
+    [DefaultValue("search")]
+    public string SpeakerNorm { get; set; } = "search";
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        var baseResult = base.Validate();
+        if (!baseResult.Successful)
+        {
+            return baseResult;
+        }
+
+        if (string.IsNullOrWhiteSpace(Out))
+        {
+            return ValidationResult.Error("--out MODEL is required.");
+        }
+
+        if (Time <= 0)
+        {
+            return ValidationResult.Error("--time must be positive.");
+        }
+
+        return Metric is "macro-f1" or "accuracy" ? ValidationResult.Success() : ValidationResult.Error("--metric must be macro-f1 or accuracy.");
+    }
+}

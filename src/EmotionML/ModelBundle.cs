@@ -1,0 +1,210 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EmotionML.Features;
+using Microsoft.ML;
+
+namespace EmotionML;
+
+/// <summary>
+/// One file holding a trained model: a zip with <c>manifest.json</c> (labels, feature options and schema,
+/// training data, split and metrics, checksum) and <c>model.zip</c> (the ML.NET model). Written atomically;
+/// reading checks the format version, the checksum and that the feature options still produce the stored
+/// schema, and reports any problem as a <see cref="ModelBundleException"/>.
+/// </summary>
+public sealed class ModelBundle
+{
+    private const string ManifestEntry = "manifest.json";
+    private const string ModelEntry = "model.zip";
+    private const long MaxEntryBytes = 512L * 1024 * 1024;
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    private ModelBundle(ModelManifest manifest, byte[] model)
+    {
+        Manifest = manifest;
+        ModelBytes = model;
+    }
+
+    /// <summary>What the bundle says about its model.</summary>
+    public ModelManifest Manifest { get; }
+
+    /// <summary>The serialised ML.NET model.</summary>
+    public byte[] ModelBytes { get; }
+
+    /// <summary>Creates a bundle from a fitted model.</summary>
+    /// <param name="ml">The context the model was trained in.</param>
+    /// <param name="model">The fitted pipeline.</param>
+    /// <param name="inputSchema">The schema of the data it was fitted on.</param>
+    /// <param name="manifest">The manifest (its checksum is filled in).</param>
+    public static ModelBundle Create(MLContext ml, ITransformer model, DataViewSchema inputSchema, ModelManifest manifest)
+    {
+        using var buffer = new MemoryStream();
+        ml.Model.Save(model, inputSchema, buffer);
+        var bytes = buffer.ToArray();
+        return new ModelBundle(manifest with { ModelSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) }, bytes);
+    }
+
+    /// <summary>Writes the bundle atomically (temporary file, then rename).</summary>
+    /// <param name="path">The bundle file.</param>
+    public void Save(string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                Save(file);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>Writes the bundle to a stream.</summary>
+    /// <param name="stream">The destination.</param>
+    public void Save(Stream stream)
+    {
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        using (var entry = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open())
+        {
+            JsonSerializer.Serialize(entry, Manifest, Json);
+        }
+
+        using (var entry = zip.CreateEntry(ModelEntry, CompressionLevel.NoCompression).Open())
+        {
+            entry.Write(ModelBytes);
+        }
+    }
+
+    /// <summary>Reads and checks a bundle file.</summary>
+    /// <param name="path">The bundle file.</param>
+    public static ModelBundle Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelBundleException($"The model bundle '{path}' does not exist.");
+        }
+
+        using var stream = File.OpenRead(path);
+        return Load(stream);
+    }
+
+    /// <summary>Reads and checks a bundle from a stream.</summary>
+    /// <param name="stream">The bundle bytes.</param>
+    public static ModelBundle Load(Stream stream)
+    {
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ModelBundleException("The model bundle is not a valid archive (truncated or not a bundle).", ex);
+        }
+
+        using (zip)
+        {
+            var manifestBytes = ReadEntry(zip, ManifestEntry);
+            var model = ReadEntry(zip, ModelEntry);
+            ModelManifest manifest;
+            try
+            {
+                manifest = JsonSerializer.Deserialize<ModelManifest>(manifestBytes, Json) ?? throw new JsonException("empty manifest");
+            }
+            catch (JsonException ex)
+            {
+                throw new ModelBundleException($"The bundle's manifest is not valid: {ex.Message}", ex);
+            }
+
+            if (manifest.FormatVersion != ModelManifest.CurrentFormatVersion)
+            {
+                throw new ModelBundleException($"The bundle has format version {manifest.FormatVersion}; this library reads version {ModelManifest.CurrentFormatVersion}.");
+            }
+
+            if (Convert.ToHexStringLower(SHA256.HashData(model)) != manifest.ModelSha256)
+            {
+                throw new ModelBundleException("The bundle's model does not match its checksum: the file is corrupt or was modified.");
+            }
+
+            if (manifest.Labels.Count < 2)
+            {
+                throw new ModelBundleException("The bundle's manifest lists fewer than two labels.");
+            }
+
+            FeatureSchema expected;
+            try
+            {
+                expected = FeatureSchema.For(manifest.FeatureOptions);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ModelBundleException($"The bundle's feature options are invalid: {ex.Message}", ex);
+            }
+
+            try
+            {
+                manifest.Schema.EnsureCompatible(expected);
+            }
+            catch (FeatureSchemaMismatchException ex)
+            {
+                throw new ModelBundleException($"This library cannot compute the features the model was trained on ({manifest.SchemaName} v{manifest.SchemaVersion}): {ex.Message}", ex);
+            }
+
+            return new ModelBundle(manifest, model);
+        }
+    }
+
+    /// <summary>Loads the ML.NET model.</summary>
+    /// <param name="ml">The context to load into.</param>
+    public ITransformer LoadModel(MLContext ml)
+    {
+        try
+        {
+            using var stream = new MemoryStream(ModelBytes, writable: false);
+            return ml.Model.Load(stream, out _);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw new ModelBundleException($"The bundle's ML.NET model could not be loaded: {ex.Message}", ex);
+        }
+    }
+
+    private static byte[] ReadEntry(ZipArchive zip, string name)
+    {
+        var entry = zip.GetEntry(name) ?? throw new ModelBundleException($"The model bundle has no '{name}' entry.");
+        if (entry.Length > MaxEntryBytes)
+        {
+            throw new ModelBundleException($"The bundle's '{name}' entry declares {entry.Length} bytes, more than the {MaxEntryBytes} accepted.");
+        }
+
+        try
+        {
+            using var stream = entry.Open();
+            using var buffer = new MemoryStream((int)Math.Max(0, entry.Length));
+            stream.CopyTo(buffer);
+            return buffer.ToArray();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ModelBundleException($"The bundle's '{name}' entry is corrupt.", ex);
+        }
+    }
+}

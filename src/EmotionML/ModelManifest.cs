@@ -1,0 +1,108 @@
+using EmotionML.Features;
+
+namespace EmotionML;
+
+/// <summary>
+/// Everything a bundle says about its model besides the ML.NET model itself: labels, feature configuration and
+/// schema, training data, validation split and metrics, and the model's checksum.
+/// </summary>
+public sealed record ModelManifest
+{
+    /// <summary>The bundle format this library writes.</summary>
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>Bundle format version.</summary>
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    /// <summary>When the model was trained (UTC).</summary>
+    public DateTime CreatedUtc { get; init; }
+
+    /// <summary>The labels, in the order of the model's scores.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
+    /// <summary>The label set's name ("ravdess", "common", ...).</summary>
+    public string LabelSet { get; init; } = "";
+
+    /// <summary>The options that computed the training features.</summary>
+    public FeatureOptions FeatureOptions { get; init; } = new();
+
+    /// <summary>Feature schema name.</summary>
+    public string SchemaName { get; init; } = "";
+
+    /// <summary>Feature schema version.</summary>
+    public int SchemaVersion { get; init; }
+
+    /// <summary>Feature schema fingerprint.</summary>
+    public string SchemaFingerprint { get; init; } = "";
+
+    /// <summary>Feature column names.</summary>
+    public IReadOnlyList<string> SchemaColumns { get; init; } = [];
+
+    /// <summary>Whether features are standardised per speaker before the model (see the README on how to supply a speaker's clips).</summary>
+    public bool SpeakerNormalization { get; init; }
+
+    /// <summary>The trainer and its hyper-parameters.</summary>
+    public string Trainer { get; init; } = "";
+
+    /// <summary>Hyper-parameter values.</summary>
+    public IReadOnlyDictionary<string, double> Parameters { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The training data: corpus, items, speakers.</summary>
+    public TrainingDataDescription TrainingData { get; init; } = new();
+
+    /// <summary>How the model was validated and what it scored.</summary>
+    public ValidationSummary Validation { get; init; } = new();
+
+    /// <summary>SHA-256 of the ML.NET model entry.</summary>
+    public string ModelSha256 { get; init; } = "";
+
+    /// <summary>The feature schema the model expects.</summary>
+    public FeatureSchema Schema => FeatureSchema.FromStored(SchemaName, SchemaVersion, SchemaColumns, SchemaFingerprint);
+}
+
+/// <summary>What a model was trained on.</summary>
+public sealed record TrainingDataDescription
+{
+    /// <summary>Corpus name(s).</summary>
+    public string Corpus { get; init; } = "";
+
+    /// <summary>Where the data was read from.</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>Number of clips.</summary>
+    public int Items { get; init; }
+
+    /// <summary>Speaker ids.</summary>
+    public IReadOnlyList<string> Speakers { get; init; } = [];
+
+    /// <summary>Clips per label.</summary>
+    public IReadOnlyDictionary<string, int> LabelCounts { get; init; } = new Dictionary<string, int>();
+}
+
+/// <summary>The validation protocol and the scores it gave.</summary>
+public sealed record ValidationSummary
+{
+    /// <summary>The split, e.g. "RAVDESS by actor: fold k = actors 4k+1..4k+4".</summary>
+    public string Split { get; init; } = "";
+
+    /// <summary>Number of folds.</summary>
+    public int Folds { get; init; }
+
+    /// <summary>The metric the search maximised.</summary>
+    public string Metric { get; init; } = "";
+
+    /// <summary>Mean of the metric over folds.</summary>
+    public double Mean { get; init; }
+
+    /// <summary>Population std of the metric over folds.</summary>
+    public double Std { get; init; }
+
+    /// <summary>Accuracy of all out-of-fold predictions together.</summary>
+    public double Accuracy { get; init; }
+
+    /// <summary>Macro-F1 of all out-of-fold predictions together.</summary>
+    public double MacroF1 { get; init; }
+
+    /// <summary>Weighted F1 of all out-of-fold predictions together.</summary>
+    public double WeightedF1 { get; init; }
+}

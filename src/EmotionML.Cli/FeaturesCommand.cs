@@ -23,7 +23,7 @@ public sealed class FeaturesCommand : Command<FeaturesSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, FeaturesSettings settings, CancellationToken cancellationToken)
     {
-        var errors = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var errors = ConsoleOutput.Errors;
         var files = InputExpander.Expand(settings.Inputs, out var missing);
         foreach (var name in missing)
         {

@@ -1,6 +1,7 @@
 using EmotionML.Cli;
 using Spectre.Console.Cli;
 
+ConsoleOutput.Configure();
 var app = new CommandApp();
 app.Configure(config =>
 {

@@ -2,9 +2,11 @@ using System.Globalization;
 using EmotionML.Features;
 using EmotionML.Training;
 using EmotionML.Training.AutoML;
+using EmotionML.Training.Augmentation;
 using EmotionML.Training.Corpora;
 using EmotionML.Training.Data;
 using EmotionML.Training.Evaluation;
+using EmotionML.Training.Reports;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -26,6 +28,13 @@ public sealed class TrainCommand : Command<TrainSettings>
         {
             err.MarkupLine("[red]error:[/] training needs at least two classes and two speakers.");
             return 2;
+        }
+
+        if (settings.Augment > 0)
+        {
+            var cache = settings.NoCache ? null : new FeatureCache(settings.Cache ?? FeatureCache.DefaultDirectory);
+            data = ConsoleOutput.WithProgress("Augmenting", 1, _ => data.WithAugmentation(new AugmentationOptions { Copies = settings.Augment }, new SpeechFeatureExtractor(features), cache, settings.Seed, settings.Threads, cancellationToken));
+            err.MarkupLineInterpolated($"[grey]augmentation: {settings.Augment} copies per training clip ({data.Augmentation!.Describe()})[/]");
         }
 
         var folds = settings.Format == CorpusFormat.Ravdess && settings.Folds == 5 && data.Speakers.All(IsActor1To20)
@@ -67,6 +76,12 @@ public sealed class TrainCommand : Command<TrainSettings>
         var bundle = BundleWriter.Create(result, data, Path.GetFullPath(settings.Data), features);
         bundle.Save(settings.Out);
         BundleWriter.WriteReport(settings.Out, result, data);
+        if (!settings.NoImportance)
+        {
+            var importance = FeatureImportance.Compute(result, data);
+            FeatureImportance.Write(BundleWriter.ReportDirectory(settings.Out), importance,
+                $"Winner: {result.Best.Config}. Fitted without the speakers of fold 1 ({string.Join(", ", result.Folds.SpeakersPerFold[0])}) and measured on them; each feature column shuffled 3 times.");
+        }
 
         var m = result.CrossValidatedMetrics;
         var summary = new Table().Title($"{corpus.Name}: best of each trainer ({folds.Description})").AddColumns("trainer", "speaker norm.", settings.Metric + " mean ± std", "trial");

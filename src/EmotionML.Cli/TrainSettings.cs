@@ -53,6 +53,17 @@ public sealed class TrainSettings : CorpusSettings
     [DefaultValue("search")]
     public string SpeakerNorm { get; set; } = "search";
 
+    /// <summary>Augmented copies per training clip.</summary>
+    [CommandOption("--augment <N>")]
+    [Description("Add N augmented copies (noise, shift, gain, speed) of every training clip; validation clips are never augmented (default 0)")]
+    [DefaultValue(0)]
+    public int Augment { get; set; }
+
+    /// <summary>Skip permutation feature importance.</summary>
+    [CommandOption("--no-importance")]
+    [Description("Skip the permutation feature importance report")]
+    public bool NoImportance { get; set; }
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {

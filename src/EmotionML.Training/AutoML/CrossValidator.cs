@@ -15,6 +15,7 @@ internal sealed class CrossValidator
     private readonly int _threads;
     private readonly IDataView _keys;
     private readonly Lazy<float[][]> _normalized;
+    private readonly Lazy<float[][][]> _normalizedAugmented;
 
     public CrossValidator(MLContext ml, EmotionDataset data, SpeakerGroupedFolds folds, OptimizationMetric metric, int threads)
     {
@@ -25,6 +26,7 @@ internal sealed class CrossValidator
         _threads = threads;
         _keys = FeatureDataView.Keys(ml, data.Labels);
         _normalized = new Lazy<float[][]>(() => SpeakerNormalizer.Normalize(data.Features, data.Speakers));
+        _normalizedAugmented = new Lazy<float[][][]>(() => NormalizeAugmented(data));
         var speakers = data.Speakers;
         for (int k = 0; k < folds.Count; k++)
         {
@@ -51,7 +53,8 @@ internal sealed class CrossValidator
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (train, validation) = _folds.Split(k);
-            var model = Fit(config, train.Select(i => features[i]).ToArray(), train.Select(i => _data.Items[i].Label).ToArray());
+            var (trainFeatures, trainLabels, _) = TrainingRows(train, config.SpeakerNormalization);
+            var model = Fit(config, trainFeatures, trainLabels);
             var predicted = Predict(model, validation.Select(i => features[i]).ToArray());
             for (int j = 0; j < validation.Length; j++)
             {
@@ -62,6 +65,52 @@ internal sealed class CrossValidator
         }
 
         return new TrialResult(index, config, scores, oof, watch.Elapsed);
+    }
+
+    /// <summary>
+    /// The rows a model is trained on for the given training items: their features, plus their augmented copies
+    /// when the dataset has them — never copies of any other item. Returns each row's source item too.
+    /// </summary>
+    public (float[][] Features, string[] Labels, int[] Sources) TrainingRows(IReadOnlyList<int> train, bool speakerNormalization)
+    {
+        var features = FeaturesFor(speakerNormalization);
+        var augmented = _data.AugmentedFeatures.Length == 0 ? null : speakerNormalization ? _normalizedAugmented.Value : _data.AugmentedFeatures;
+        var rows = new List<float[]>();
+        var labels = new List<string>();
+        var sources = new List<int>();
+        foreach (int i in train)
+        {
+            rows.Add(features[i]);
+            labels.Add(_data.Items[i].Label);
+            sources.Add(i);
+            if (augmented is not null)
+            {
+                foreach (var copy in augmented[i])
+                {
+                    rows.Add(copy);
+                    labels.Add(_data.Items[i].Label);
+                    sources.Add(i);
+                }
+            }
+        }
+
+        return (rows.ToArray(), labels.ToArray(), sources.ToArray());
+    }
+
+    /// <summary>Augmented copies standardised with the statistics of their speaker's original clips.</summary>
+    private static float[][][] NormalizeAugmented(EmotionDataset data)
+    {
+        var result = new float[data.Count][][];
+        foreach (var group in Enumerable.Range(0, data.Count).GroupBy(i => data.Items[i].Speaker))
+        {
+            var stats = SpeakerNormalizer.Statistics(group.Select(i => data.Features[i]).ToArray());
+            foreach (int i in group)
+            {
+                result[i] = data.AugmentedFeatures[i].Select(v => SpeakerNormalizer.Apply(v, stats)).ToArray();
+            }
+        }
+
+        return result;
     }
 
     public ITransformer Fit(TrialConfig config, float[][] features, string[] labels)

@@ -102,8 +102,8 @@ public sealed class EmotionExperiment
 
         var elapsed = watch.Elapsed;
         var winner = trials.OrderByDescending(t => t.Mean).ThenBy(t => t.Index).First();
-        var features = validator.FeaturesFor(winner.Config.SpeakerNormalization);
-        var model = validator.Fit(winner.Config, features, data.Items.Select(i => i.Label).ToArray());
+        var (features, labels, _) = validator.TrainingRows(Enumerable.Range(0, data.Count).ToArray(), winner.Config.SpeakerNormalization);
+        var model = validator.Fit(winner.Config, features, labels);
         var metrics = ClassificationMetrics.Compute(data.Labels, data.LabelIndex, winner.OutOfFoldPredictions);
         return new ExperimentResult(trials, winner, model, metrics, folds, Options.Metric, elapsed, stopped, validator.Context, validator.InputSchema);
     }

@@ -9,8 +9,9 @@ namespace EmotionML.Training.Data;
 /// </summary>
 public sealed class EmotionDataset
 {
-    internal EmotionDataset(Corpus corpus, FeatureSchema schema, IReadOnlyList<CorpusItem> items, float[][] features, IReadOnlyList<RejectedFile> failed)
+    internal EmotionDataset(Corpus corpus, FeatureSchema schema, IReadOnlyList<CorpusItem> items, float[][] features, IReadOnlyList<RejectedFile> failed, int extracted = 0)
     {
+        ExtractedCount = extracted;
         Corpus = corpus;
         Schema = schema;
         Items = items;
@@ -41,6 +42,9 @@ public sealed class EmotionDataset
     /// <summary>Each item's index into <see cref="Labels"/>.</summary>
     public int[] LabelIndex { get; }
 
+    /// <summary>How many items had to be extracted (the rest came from the cache).</summary>
+    public int ExtractedCount { get; }
+
     /// <summary>Number of items.</summary>
     public int Count => Items.Count;
 
@@ -58,7 +62,7 @@ public sealed class EmotionDataset
         var files = new FileFeatureExtractor(extractor);
         var vectors = new float[corpus.Items.Count][];
         var errors = new string?[corpus.Items.Count];
-        int done = 0;
+        int done = 0, extracted = 0;
         Parallel.For(0, corpus.Items.Count, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancellationToken }, i =>
         {
             var path = corpus.Items[i].Path;
@@ -72,6 +76,7 @@ public sealed class EmotionDataset
             if (vectors[i] is null)
             {
                 var result = files.ExtractFile(path, cancellationToken);
+                Interlocked.Increment(ref extracted);
                 if (result.Vector is { } v)
                 {
                     vectors[i] = v.Values;
@@ -105,7 +110,47 @@ public sealed class EmotionDataset
             }
         }
 
-        return new EmotionDataset(corpus, extractor.Schema, items, features.ToArray(), failed);
+        return new EmotionDataset(corpus, extractor.Schema, items, features.ToArray(), failed, extracted);
+    }
+
+    /// <summary>Augmented copies' features per item (empty until <see cref="WithAugmentation"/>); used for training folds only.</summary>
+    public float[][][] AugmentedFeatures { get; private init; } = [];
+
+    /// <summary>The augmentation in force, or null.</summary>
+    public EmotionML.Training.Augmentation.AugmentationOptions? Augmentation { get; private init; }
+
+    /// <summary>
+    /// Returns this dataset with <see cref="Augmentation.AugmentationOptions.Copies"/> augmented copies of every
+    /// clip (features cached like the originals). The experiment adds an item's copies to a training fold only
+    /// when the item itself is in that fold's training part, so no copy of a held-out clip is ever trained on.
+    /// </summary>
+    public EmotionDataset WithAugmentation(EmotionML.Training.Augmentation.AugmentationOptions options, SpeechFeatureExtractor extractor, FeatureCache? cache = null, int seed = 0, int threads = 0, CancellationToken cancellationToken = default)
+    {
+        var decoder = new EmotionML.Audio.AudioDecoder();
+        var augmented = new float[Count][][];
+        Parallel.For(0, Count, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancellationToken }, i =>
+        {
+            string contentHash = FeatureCache.ContentHash(Items[i].Path);
+            var copies = new float[options.Copies][];
+            EmotionML.Audio.AudioClip? clip = null;
+            for (int c = 0; c < options.Copies; c++)
+            {
+                string key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{contentHash}|{options.Describe()}|{seed}|{c}")));
+                copies[c] = cache?.TryGet(key, Schema)!;
+                if (copies[c] is null)
+                {
+                    clip ??= decoder.Decode(Items[i].Path, cancellationToken).ResampleTo(extractor.Options.SampleRate);
+                    // Seeded from the key, so a copy is the same in every run and on every machine.
+                    var samples = EmotionML.Training.Augmentation.AudioAugmenter.Augment(clip.Samples, clip.SampleRate, options, new Random(BitConverter.ToInt32(Convert.FromHexString(key[..8]))));
+                    copies[c] = extractor.Extract(samples, clip.SampleRate).Values;
+                    cache?.Put(key, Schema, copies[c]);
+                }
+            }
+
+            augmented[i] = copies;
+        });
+
+        return new EmotionDataset(Corpus, Schema, Items, Features, Failed, ExtractedCount) { AugmentedFeatures = augmented, Augmentation = options };
     }
 
     /// <summary>Each item's speaker.</summary>

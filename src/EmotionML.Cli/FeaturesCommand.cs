@@ -1,3 +1,4 @@
+using EmotionML;
 using EmotionML.Features;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -53,29 +53,7 @@ public sealed class ModelBundle
 
     /// <summary>Writes the bundle atomically (temporary file, then rename).</summary>
     /// <param name="path">The bundle file.</param>
-    public void Save(string path)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                Save(file);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
+    public void Save(string path) => AtomicFile.Write(path, Save);
 
     /// <summary>Writes the bundle to a stream.</summary>
     /// <param name="stream">The destination.</param>

@@ -231,3 +231,29 @@ public sealed class AugmentationTests(EmoDbFixture emodb) : IClassFixture<EmoDbF
         Assert.InRange(faster.Length, 14500, 14600);
     }
 }
+
+public sealed class DataViewExperimentTests(EmoDbFixture emodb) : IClassFixture<EmoDbFixture>
+{
+    private sealed class Row
+    {
+        [Microsoft.ML.Data.VectorType(469)]
+        public float[] Features { get; set; } = [];
+
+        public string Label { get; set; } = "";
+
+        public string Speaker { get; set; } = "";
+    }
+
+    [Fact]
+    public void The_experiment_runs_on_an_IDataView_grouped_by_its_speaker_column()
+    {
+        var ml = new Microsoft.ML.MLContext(0);
+        var rows = emodb.Data.Items.Select((item, i) => new Row { Features = emodb.Data.Features[i], Label = item.Label, Speaker = item.Speaker }).ToArray();
+        var view = ml.Data.LoadFromEnumerable(rows);
+        var result = new EmotionExperiment(new ExperimentOptions { MaxTrials = 1, Folds = 5, Trainers = [TrainerKind.SdcaMaximumEntropy, TrainerKind.LightGbm], ExcludedTrainers = [TrainerKind.LightGbm] }).Run(view);
+        Assert.Equal(TrainerKind.SdcaMaximumEntropy, result.Best.Config.Trainer);
+        Assert.Equal(535, result.CrossValidatedMetrics.Count);
+        Assert.All(result.Folds.SpeakersPerFold, s => Assert.Equal(2, s.Count));
+        Assert.Throws<ArgumentException>(() => new EmotionExperiment(new ExperimentOptions { Trainers = [TrainerKind.LightGbm], ExcludedTrainers = [TrainerKind.LightGbm] }).Run(view));
+    }
+}

@@ -33,6 +33,20 @@ public sealed class EmotionExperiment
     /// <summary>The settings.</summary>
     public ExperimentOptions Options { get; }
 
+    /// <summary>
+    /// Runs the search on an <see cref="IDataView"/> of pooled features: a vector column of floats (its slot names
+    /// become the feature names), a string label column and a string group column (the speaker: no group is ever
+    /// on both sides of a fold).
+    /// </summary>
+    /// <param name="data">The data.</param>
+    /// <param name="featuresColumn">The feature vector column.</param>
+    /// <param name="labelColumn">The label column.</param>
+    /// <param name="groupColumn">The speaker (grouping) column.</param>
+    /// <param name="progress">Receives every finished trial.</param>
+    /// <param name="cancellationToken">Stops the search.</param>
+    public ExperimentResult Run(IDataView data, string featuresColumn = "Features", string labelColumn = "Label", string groupColumn = "Speaker", IProgress<TrialResult>? progress = null, CancellationToken cancellationToken = default)
+        => Run(EmotionDataset.FromDataView(data, featuresColumn, labelColumn, groupColumn), progress, cancellationToken);
+
     /// <summary>Runs the search, then refits the winner on all the data.</summary>
     /// <param name="data">Features and labels.</param>
     /// <param name="progress">Receives every finished trial.</param>
@@ -110,7 +124,12 @@ public sealed class EmotionExperiment
 
     private List<Arm> CreateArms(EmotionDataset data, Random random)
     {
-        var trainers = Options.Trainers is { Count: > 0 } t ? t.Distinct().Order().ToArray() : Enum.GetValues<TrainerKind>();
+        var trainers = (Options.Trainers is { Count: > 0 } t ? t.Distinct().Order().ToArray() : Enum.GetValues<TrainerKind>())
+            .Except(Options.ExcludedTrainers ?? []).ToArray();
+        if (trainers.Length == 0)
+        {
+            throw new ArgumentException("Every trainer is excluded: nothing to search.");
+        }
         var normalization = Options.SpeakerNormalization switch
         {
             SpeakerNormalizationChoice.Always => new[] { true },

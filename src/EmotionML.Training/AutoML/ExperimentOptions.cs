@@ -26,6 +26,9 @@ public sealed record ExperimentOptions
     /// <summary>Trainers searched (null: all).</summary>
     public IReadOnlyCollection<TrainerKind>? Trainers { get; init; }
 
+    /// <summary>Trainers never searched (applied after <see cref="Trainers"/>).</summary>
+    public IReadOnlyCollection<TrainerKind>? ExcludedTrainers { get; init; }
+
     /// <summary>Whether to try speaker normalisation.</summary>
     public SpeakerNormalizationChoice SpeakerNormalization { get; init; } = SpeakerNormalizationChoice.Search;
 

@@ -153,6 +153,54 @@ public sealed class EmotionDataset
         return new EmotionDataset(Corpus, Schema, Items, Features, Failed, ExtractedCount) { AugmentedFeatures = augmented, Augmentation = options };
     }
 
+    /// <summary>
+    /// A dataset from an <see cref="Microsoft.ML.IDataView"/>: a float vector column, a string label column and a
+    /// string group (speaker) column. The feature schema is rebuilt from the vector's slot names (or
+    /// <c>f000…</c> when it has none) and is marked external: such a dataset trains and validates, but its
+    /// bundle cannot be used by the engine unless the features came from <see cref="SpeechFeatureExtractor"/>.
+    /// </summary>
+    public static EmotionDataset FromDataView(Microsoft.ML.IDataView data, string featuresColumn = "Features", string labelColumn = "Label", string groupColumn = "Speaker")
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var featureColumn = data.Schema[featuresColumn];
+        if (featureColumn.Type is not Microsoft.ML.Data.VectorDataViewType { ItemType: Microsoft.ML.Data.NumberDataViewType } vector || vector.ItemType.RawType != typeof(float) || vector.Size == 0)
+        {
+            throw new ArgumentException($"Column '{featuresColumn}' must be a fixed-size vector of Single.", nameof(featuresColumn));
+        }
+
+        var names = new Microsoft.ML.Data.VBuffer<ReadOnlyMemory<char>>();
+        var columns = featureColumn.Annotations.Schema.GetColumnOrNull("SlotNames") is not null ? GetSlotNames(featureColumn, ref names, vector.Size) : Enumerable.Range(0, vector.Size).Select(i => $"f{i:D3}").ToArray();
+        var features = new List<float[]>();
+        var items = new List<CorpusItem>();
+        using (var cursor = data.GetRowCursor([featureColumn, data.Schema[labelColumn], data.Schema[groupColumn]]))
+        {
+            var getFeatures = cursor.GetGetter<Microsoft.ML.Data.VBuffer<float>>(featureColumn);
+            var getLabel = cursor.GetGetter<ReadOnlyMemory<char>>(data.Schema[labelColumn]);
+            var getGroup = cursor.GetGetter<ReadOnlyMemory<char>>(data.Schema[groupColumn]);
+            var buffer = default(Microsoft.ML.Data.VBuffer<float>);
+            ReadOnlyMemory<char> label = default, group = default;
+            while (cursor.MoveNext())
+            {
+                getFeatures(ref buffer);
+                getLabel(ref label);
+                getGroup(ref group);
+                features.Add(buffer.DenseValues().ToArray());
+                items.Add(new CorpusItem($"row:{items.Count}", label.ToString(), group.ToString(), "dataview", new Dictionary<string, string>()));
+            }
+        }
+
+        var labels = new LabelSet("dataview", items.Select(i => i.Label).Distinct().Order(StringComparer.Ordinal).ToArray());
+        var schema = FeatureSchema.FromStored("external", 0, columns, "external");
+        return new EmotionDataset(new Corpus("dataview", items, [], labels), schema, items, features.ToArray(), []);
+    }
+
+    private static string[] GetSlotNames(Microsoft.ML.DataViewSchema.Column column, ref Microsoft.ML.Data.VBuffer<ReadOnlyMemory<char>> names, int size)
+    {
+        column.Annotations.GetValue("SlotNames", ref names);
+        var dense = names.DenseValues().Select(n => n.ToString()).ToArray();
+        return dense.Length == size ? dense : Enumerable.Range(0, size).Select(i => $"f{i:D3}").ToArray();
+    }
+
     /// <summary>Each item's speaker.</summary>
     public string[] Speakers => Items.Select(i => i.Speaker).ToArray();
 

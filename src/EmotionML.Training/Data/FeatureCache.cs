@@ -83,9 +83,7 @@ public sealed class FeatureCache
         BitConverter.TryWriteBytes(bytes.AsSpan(0), Magic);
         BitConverter.TryWriteBytes(bytes.AsSpan(4), values.Length);
         Buffer.BlockCopy(values, 0, bytes, 8, 4 * values.Length);
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllBytes(path, bytes);
     }
 
     private string EntryPath(string contentHash, FeatureSchema schema) =>

@@ -84,10 +84,5 @@ public static class EvaluationReport
         Charts.PerClass(metrics, title).SaveSvgAndPng(Path.Combine(directory, "per-class"), 720, 420);
     }
 
-    internal static void AtomicWrite(string path, string text)
-    {
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
+    internal static void AtomicWrite(string path, string text) => AtomicFile.WriteAllText(path, text);
 }

@@ -6,6 +6,10 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("emotionml");
+    config.AddCommand<PredictCommand>("predict")
+        .WithDescription("Recognise the emotion in each audio file with the default model or a model bundle.")
+        .WithExample("predict", "data/samples/ravdess-angry-actor12.wav")
+        .WithExample("predict", "clips/", "--model", "my.emlmodel", "--format", "json");
     config.AddCommand<FeaturesCommand>("features")
         .WithDescription("Extract a named, pooled feature vector from each audio file (librosa-conformant MFCC, chroma, mel, contrast, spectral shape, F0).")
         .WithExample("features", "data/samples/ravdess-angry-actor12.wav")

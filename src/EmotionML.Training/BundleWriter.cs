@@ -72,6 +72,22 @@ public static class BundleWriter
             description.Add("Speaker normalisation: each speaker's features are standardised on that speaker's own clips (label-free), including held-out speakers'.");
         }
 
+        // Accuracy and macro-F1 of each held-out fold (mean ± population std, as the peer reports them).
+        var perFold = Enumerable.Range(0, result.Folds.Count).Select(k =>
+        {
+            var validation = result.Folds.Split(k).Validation;
+            return ClassificationMetrics.Compute(data.Labels, validation.Select(i => data.LabelIndex[i]).ToArray(), validation.Select(i => best.OutOfFoldPredictions[i]).ToArray());
+        }).ToArray();
+        (double Mean, double Std) Summary(Func<ClassificationMetrics, double> f)
+        {
+            var values = perFold.Select(f).ToArray();
+            double mean = values.Average();
+            return (Math.Round(mean, 6), Math.Round(Math.Sqrt(values.Average(v => (v - mean) * (v - mean))), 6));
+        }
+
+        var accuracy = Summary(m => m.Accuracy);
+        var macroF1 = Summary(m => m.MacroF1);
+        description.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Per fold: accuracy {accuracy.Mean:F3} ± {accuracy.Std:F3}, macro-F1 {macroF1.Mean:F3} ± {macroF1.Std:F3} (mean ± population std over the {result.Folds.Count} held-out folds); the figures below pool all folds"));
         var context = new Dictionary<string, object?>
         {
             ["model"] = best.Config.ToString(),
@@ -79,6 +95,9 @@ public static class BundleWriter
             ["split"] = result.Folds.Description,
             ["foldMean"] = Math.Round(best.Mean, 6),
             ["foldStd"] = Math.Round(best.Std, 6),
+            ["foldAccuracy"] = new { mean = accuracy.Mean, std = accuracy.Std },
+            ["foldMacroF1"] = new { mean = macroF1.Mean, std = macroF1.Std },
+            ["folds"] = perFold.Select((m, k) => new { fold = k + 1, speakers = result.Folds.SpeakersPerFold[k], accuracy = Math.Round(m.Accuracy, 6), macroF1 = Math.Round(m.MacroF1, 6), clips = m.Count }).ToArray(),
         };
         EvaluationReport.Write(dir, result.CrossValidatedMetrics, $"{data.Corpus.Name}: cross-validated ({result.Folds.Count} speaker-grouped folds)", description, context);
         LeaderboardReport.Write(dir, result);

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using EmotionML.TestData;
+
+namespace EmotionML.Cli.Tests;
+
+public sealed class PredictCommandTests : IDisposable
+{
+    private readonly string _temp = Directory.CreateTempSubdirectory("emotionml-predict-").FullName;
+
+    public void Dispose() => Directory.Delete(_temp, recursive: true);
+
+    [Fact]
+    public void Predicts_the_sample_clips_with_the_default_model()
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("predict", Path.Combine(SharedData.SamplesDir, "ravdess-*.wav"), "--format", "json");
+        Assert.True(exit == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(3, doc.RootElement.GetArrayLength());
+        foreach (var item in doc.RootElement.EnumerateArray())
+        {
+            var scores = item.GetProperty("scores").EnumerateObject().ToArray();
+            Assert.Equal(["neutral", "calm", "happy", "sad", "angry", "fearful", "disgust", "surprised"], scores.Select(s => s.Name));
+            Assert.Equal(1.0, scores.Sum(s => s.Value.GetDouble()), 3);
+            Assert.Equal(scores.MaxBy(s => s.Value.GetDouble()).Name, item.GetProperty("label").GetString());
+            Assert.Equal(scores.Max(s => s.Value.GetDouble()), item.GetProperty("confidence").GetDouble(), 5);
+        }
+    }
+
+    [Fact]
+    public void A_bad_file_gets_one_message_and_the_others_still_run()
+    {
+        File.Copy(Path.Combine(SharedData.SamplesDir, "ravdess-neutral-actor01.wav"), Path.Combine(_temp, "a.wav"));
+        File.WriteAllText(Path.Combine(_temp, "b.wav"), "this is not a wav file, whatever its name says");
+        var (exit, stdout, stderr) = CliRunner.Run("predict", _temp, "--format", "csv");
+        Assert.Equal(1, exit);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("file,label,confidence,error,neutral,calm", lines[0]);
+        Assert.Contains("b.wav", stderr);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("b.wav"));
+    }
+
+    [Fact]
+    public void A_corrupt_model_stops_with_a_clear_error()
+    {
+        var model = Path.Combine(_temp, "bad.emlmodel");
+        File.WriteAllBytes(model, new byte[64]);
+        var (exit, _, stderr) = CliRunner.Run("predict", Path.Combine(SharedData.SamplesDir, "ravdess-neutral-actor01.wav"), "--model", model);
+        Assert.Equal(2, exit);
+        Assert.Contains("bad.emlmodel", stderr);
+    }
+}

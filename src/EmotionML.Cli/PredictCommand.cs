@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using EmotionML.Audio;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -47,7 +45,7 @@ public sealed class PredictCommand : Command<PredictSettings>
                 return 2;
             }
 
-            var results = new (EmotionPrediction? Prediction, string? Error)[files.Count];
+            var records = new PredictionRecord[files.Count];
             ConsoleOutput.WithProgress($"Predicting ({files.Count} files)", files.Count, progress =>
             {
                 int done = 0;
@@ -55,12 +53,25 @@ public sealed class PredictCommand : Command<PredictSettings>
                 {
                     try
                     {
-                        using var stream = File.OpenRead(files[i]);
-                        results[i] = (engine.Predict(stream), null);
+                        EmotionPrediction? whole = null;
+                        IReadOnlyList<EmotionSegment>? segments = null;
+                        if (settings.Segments)
+                        {
+                            using var stream = File.OpenRead(files[i]);
+                            segments = engine.PredictSegments(stream, cancellationToken: cancellationToken).ToArray();
+                        }
+
+                        if (!settings.Segments || new FileInfo(files[i]).Length < 64L * 1024 * 1024)
+                        {
+                            using var stream = File.OpenRead(files[i]);
+                            whole = engine.Predict(stream);
+                        }
+
+                        records[i] = new PredictionRecord(files[i], whole, segments);
                     }
                     catch (Exception ex) when (ex is AudioDecodeException or SilentAudioException or IOException or UnauthorizedAccessException)
                     {
-                        results[i] = (null, ex.Message);
+                        records[i] = new PredictionRecord(files[i], null, null, ex.Message);
                     }
 
                     progress?.Report(Interlocked.Increment(ref done));
@@ -68,94 +79,66 @@ public sealed class PredictCommand : Command<PredictSettings>
                 return 0;
             });
 
-            Write(settings.Format, files, results, engine.Labels);
+            Write(settings.Format, records, engine.Labels);
             int failed = 0;
-            for (int i = 0; i < files.Count; i++)
+            foreach (var r in records.Where(r => r.Error is not null))
             {
-                if (results[i].Error is { } error)
-                {
-                    failed++;
-                    err.MarkupLineInterpolated($"[red]error:[/] {files[i]}: {error}");
-                }
+                failed++;
+                err.MarkupLineInterpolated($"[red]error:[/] {r.Source}: {r.Error}");
             }
 
             return failed > 0 || missing.Count > 0 ? 1 : 0;
         }
     }
 
-    private static void Write(string format, IReadOnlyList<string> files, (EmotionPrediction? Prediction, string? Error)[] results, IReadOnlyList<string> labels)
+    private static void Write(string format, IReadOnlyList<PredictionRecord> records, IReadOnlyList<string> labels)
     {
         var inv = CultureInfo.InvariantCulture;
-        if (format == "json")
+        switch (format)
         {
-            using var stdout = Console.OpenStandardOutput();
-            using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
-            json.WriteStartArray();
-            for (int i = 0; i < files.Count; i++)
-            {
-                json.WriteStartObject();
-                json.WriteString("file", files[i]);
-                if (results[i].Prediction is { } p)
+            case "json":
+                using (var stdout = Console.OpenStandardOutput())
                 {
-                    json.WriteString("label", p.Label);
-                    json.WriteNumber("confidence", Math.Round(p.Confidence, 6));
-                    json.WriteNumber("durationSeconds", Math.Round(p.Duration.TotalSeconds, 6));
-                    json.WriteStartObject("scores");
-                    foreach (var label in labels)
+                    PredictionWriter.WriteJson(stdout, records, labels);
+                }
+
+                break;
+            case "csv":
+                PredictionWriter.WriteCsv(Console.Out, records, labels);
+                break;
+            case "emotionml":
+                PredictionWriter.WriteEmotionMl(Console.Out, records, labels);
+                Console.Out.WriteLine();
+                break;
+            default:
+                var table = new Table().AddColumns("file", "time", "emotion", "confidence", "runner-up");
+                foreach (var r in records)
+                {
+                    if (r.Error is not null)
                     {
-                        json.WriteNumber(label, Math.Round(p.Scores[label], 6));
+                        table.AddRow(new Text(r.Source), new Text(""), new Markup("[red]error[/]"), new Text(""), new Text(""));
+                        continue;
                     }
 
-                    json.WriteEndObject();
-                }
-                else
-                {
-                    json.WriteString("error", results[i].Error);
-                }
+                    if (r.Prediction is { } p)
+                    {
+                        table.AddRow(Markup.Escape(r.Source), "whole", p.Label, p.Confidence.ToString("P0", inv), RunnerUp(p.Scores, p.Label));
+                    }
 
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.Flush();
-            stdout.WriteByte((byte)'\n');
-        }
-        else if (format == "csv")
-        {
-            var b = new StringBuilder("file,label,confidence,error," + string.Join(',', labels) + "\n");
-            for (int i = 0; i < files.Count; i++)
-            {
-                var p = results[i].Prediction;
-                b.Append(Csv(files[i])).Append(',').Append(p?.Label).Append(',').Append(p?.Confidence.ToString("R", inv)).Append(',').Append(Csv(results[i].Error ?? ""));
-                foreach (var label in labels)
-                {
-                    b.Append(',').Append(p?.Scores[label].ToString("R", inv));
+                    foreach (var s in r.Segments ?? [])
+                    {
+                        table.AddRow("", string.Create(inv, $"{s.Start.TotalSeconds:0.0}-{s.End.TotalSeconds:0.0} s"), s.Label, s.Confidence.ToString("P0", inv), RunnerUp(s.Scores, s.Label));
+                    }
                 }
 
-                b.Append('\n');
-            }
-
-            Console.Out.Write(b.ToString());
-        }
-        else
-        {
-            var table = new Table().AddColumns("file", "emotion", "confidence", "runner-up");
-            for (int i = 0; i < files.Count; i++)
-            {
-                if (results[i].Prediction is { } p)
-                {
-                    var second = p.Scores.Where(s => s.Key != p.Label).MaxBy(s => s.Value);
-                    table.AddRow(Markup.Escape(files[i]), p.Label, p.Confidence.ToString("P0", inv), $"{second.Key} {second.Value.ToString("P0", inv)}");
-                }
-                else
-                {
-                    table.AddRow(new Text(files[i]), new Markup("[red]error[/]"), new Text(""), new Text(""));
-                }
-            }
-
-            AnsiConsole.Write(table);
+                AnsiConsole.Write(table);
+                break;
         }
     }
 
-    private static string Csv(string text) => text.IndexOfAny([',', '"', '\n']) < 0 ? text : $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+    private static string RunnerUp(IReadOnlyDictionary<string, float> scores, string label)
+    {
+        var second = scores.Where(s => s.Key != label).MaxBy(s => s.Value);
+        return $"{second.Key} {second.Value.ToString("P0", CultureInfo.InvariantCulture)}";
+    }
 }

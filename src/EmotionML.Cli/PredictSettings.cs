@@ -19,9 +19,14 @@ public sealed class PredictSettings : CommandSettings
 
     /// <summary>table, json or csv.</summary>
     [CommandOption("-f|--format <FORMAT>")]
-    [Description("table (default), json or csv")]
+    [Description("table (default), json, csv or emotionml (W3C EmotionML 1.0 XML)")]
     [DefaultValue("table")]
     public string Format { get; set; } = "table";
+
+    /// <summary>Predict a timeline over sliding windows.</summary>
+    [CommandOption("-s|--segments")]
+    [Description("Also predict a timeline over 3 s windows every 1.5 s, skipping silence (long recordings are read incrementally)")]
+    public bool Segments { get; set; }
 
     /// <summary>Threads.</summary>
     [CommandOption("-t|--threads <N>")]
@@ -37,6 +42,6 @@ public sealed class PredictSettings : CommandSettings
             return ValidationResult.Error("Give at least one audio file or folder.");
         }
 
-        return Format is "table" or "json" or "csv" ? ValidationResult.Success() : ValidationResult.Error("--format must be table, json or csv.");
+        return Format is "table" or "json" or "csv" or "emotionml" ? ValidationResult.Success() : ValidationResult.Error("--format must be table, json, csv or emotionml.");
     }
 }

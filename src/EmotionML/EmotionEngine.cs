@@ -26,6 +26,7 @@ public sealed class EmotionEngine : IDisposable
     private readonly SpeechFeatureExtractor _extractor;
     private readonly AudioDecoder _decoder;
     private readonly ConcurrentBag<PredictionEngine<FeatureInput, ScoreOutput>> _pool = new();
+    private readonly ConcurrentDictionary<int, PolyphaseResampler> _resamplers = new();
     private readonly SchemaDefinition _inputSchema;
     private readonly EngineOptions _options;
     private bool _disposed;
@@ -123,6 +124,86 @@ public sealed class EmotionEngine : IDisposable
         return new EmotionPrediction(Labels[best], scores[best], map, TimeSpan.FromSeconds((double)samples.Length / sampleRate), Labels);
     }
 
+    /// <summary>
+    /// A timeline of emotions over sliding windows of a long recording, skipping silent windows. The audio is
+    /// decoded incrementally as the sequence is enumerated: only one window is held in memory, whatever the
+    /// recording's length. Keep <paramref name="audio"/> open until the enumeration ends.
+    /// </summary>
+    /// <param name="audio">The recording.</param>
+    /// <param name="options">Window, hop and silence settings.</param>
+    /// <param name="speaker">The speaker's profile, if the model needs one.</param>
+    /// <param name="cancellationToken">Stops the enumeration.</param>
+    public IEnumerable<EmotionSegment> PredictSegments(Stream audio, SegmentOptions? options = null, SpeakerProfile? speaker = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(audio);
+        options ??= new SegmentOptions();
+        if (options.Hop <= TimeSpan.Zero || options.WindowLength < options.Hop)
+        {
+            throw new ArgumentException("The hop must be positive and no longer than the window.", nameof(options));
+        }
+
+        return Segments(audio, options, speaker, cancellationToken);
+    }
+
+    private IEnumerable<EmotionSegment> Segments(Stream audio, SegmentOptions options, SpeakerProfile? speaker, CancellationToken cancellationToken)
+    {
+        using var reader = _decoder.OpenRead(audio, leaveOpen: true);
+        int rate = reader.SampleRate;
+        int window = Math.Max(1, (int)(options.WindowLength.TotalSeconds * rate));
+        int hop = Math.Max(1, (int)(options.Hop.TotalSeconds * rate));
+        int minimum = (int)(options.MinimumLength.TotalSeconds * rate);
+        var buffer = new float[window];
+        int filled = 0;
+        long start = 0;
+        bool ended = false;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int fresh = 0;
+            while (!ended && filled < window)
+            {
+                int n = reader.Read(buffer.AsSpan(filled));
+                ended = n == 0;
+                filled += n;
+                fresh += n;
+            }
+
+            // Nothing left, or only samples the previous window already covered.
+            if (filled == 0 || (fresh == 0 && start > 0))
+            {
+                yield break;
+            }
+
+            // A short tail after earlier windows is dropped; a recording shorter than the minimum still gets one window.
+            if (filled >= minimum || start == 0)
+            {
+                var samples = buffer.AsSpan(0, filled);
+                double power = 0;
+                foreach (float v in samples)
+                {
+                    power += (double)v * v;
+                }
+
+                if (10 * Math.Log10(power / filled + 1e-30) >= options.SilenceThresholdDb)
+                {
+                    var p = Predict(samples, rate, speaker);
+                    yield return new EmotionSegment(TimeSpan.FromSeconds((double)start / rate), TimeSpan.FromSeconds((double)(start + filled) / rate), p.Label, p.Confidence, p.Scores);
+                }
+            }
+
+            if (ended)
+            {
+                yield break; // this window reached the end of the recording
+            }
+
+            int shift = Math.Min(hop, filled);
+            Array.Copy(buffer, shift, buffer, 0, filled - shift);
+            filled -= shift;
+            start += shift;
+        }
+    }
+
     /// <summary>Recognises the emotion in encoded audio without blocking the caller.</summary>
     /// <param name="audio">The audio.</param>
     /// <param name="speaker">The speaker's profile, if the model needs one.</param>
@@ -212,8 +293,15 @@ public sealed class EmotionEngine : IDisposable
             throw new SilentAudioException($"The clip is silent ({db:F0} dBFS RMS, below the {_options.SilenceThresholdDb:F0} dBFS threshold).");
         }
 
-        var clip = new AudioClip(samples.ToArray(), sampleRate);
-        return _extractor.Extract(clip).Values;
+        int target = _extractor.Options.SampleRate;
+        if (sampleRate == target)
+        {
+            return _extractor.Extract(samples, sampleRate).Values;
+        }
+
+        // Filter design costs more than filtering a clip: one resampler per source rate, shared (they are immutable).
+        var resampler = _resamplers.GetOrAdd(sampleRate, rate => PolyphaseResampler.Create(rate, target));
+        return _extractor.Extract(resampler.Resample(samples), target).Values;
     }
 
     private static float[] Normalize(float[] vector, SpeakerProfile profile)

@@ -35,9 +35,27 @@ public sealed class PredictCommandTests : IDisposable
         Assert.Equal(1, exit);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
-        Assert.StartsWith("file,label,confidence,error,neutral,calm", lines[0]);
+        Assert.StartsWith("file,start,end,label,confidence,error,neutral,calm", lines[0]);
         Assert.Contains("b.wav", stderr);
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("b.wav"));
+    }
+
+    [Fact]
+    public void Segments_and_emotionml_output()
+    {
+        var clip = Path.Combine(SharedData.SamplesDir, "ravdess-angry-actor12.wav");
+        var (exit, stdout, stderr) = CliRunner.Run("predict", clip, "--segments", "--format", "json");
+        Assert.True(exit == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var segments = doc.RootElement[0].GetProperty("segments").EnumerateArray().ToArray();
+        Assert.NotEmpty(segments);
+        Assert.All(segments, s => Assert.True(s.GetProperty("end").GetDouble() > s.GetProperty("start").GetDouble()));
+        Assert.True(segments[^1].GetProperty("end").GetDouble() <= doc.RootElement[0].GetProperty("durationSeconds").GetDouble() + 1e-3);
+
+        var xml = CliRunner.Run("predict", clip, "--format", "emotionml");
+        Assert.True(xml.ExitCode == 0, xml.StdErr);
+        var root = System.Xml.Linq.XDocument.Parse(xml.StdOut).Root!;
+        Assert.Equal("{http://www.w3.org/2009/10/emotionml}emotionml", root.Name.ToString());
     }
 
     [Fact]

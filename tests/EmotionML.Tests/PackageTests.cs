@@ -19,9 +19,12 @@ public sealed class PackageTests : IDisposable
     {
         var feed = Path.Combine(_temp, "feed");
         var version = typeof(EmotionEngine).Assembly.GetName().Version!.ToString(3);
-        // Tests built in Release reuse those binaries; otherwise pack builds them.
-        bool release = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal);
-        Run("dotnet", SharedData.RepositoryRoot, ["pack", "EmotionML.sln", "-c", "Release", "-o", feed, .. release ? new[] { "--no-build" } : []]);
+        // A configuration of its own, so packing never races the test run's own build of Debug or Release outputs.
+        foreach (var project in new[] { "EmotionML.Audio", "EmotionML.Features", "EmotionML", "EmotionML.Cli" })
+        {
+            Run("dotnet", SharedData.RepositoryRoot, ["pack", $"src/{project}/{project}.csproj", "-c", "PackageTest", "--no-restore", "-o", feed]);
+        }
+
         Assert.True(File.Exists(Path.Combine(feed, $"EmotionML.{version}.nupkg")));
         Assert.True(File.Exists(Path.Combine(feed, $"EmotionML.{version}.snupkg")));
         Assert.True(File.Exists(Path.Combine(feed, $"EmotionML.Tool.{version}.nupkg")));

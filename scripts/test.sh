@@ -11,6 +11,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 log=$(mktemp)
 dotnet test EmotionML.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# Packs the src projects into a local feed and consumes them: run alone, after the solution's builds and tests.
+dotnet test tests/EmotionML.Packaging.Tests -c Release 2>&1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 summary=$(grep -E "^(Passed|Failed)!" "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' \
   | awk '{f+=$1; p+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}')
 projects=$(grep -cE "^(Passed|Failed)!" "$log")

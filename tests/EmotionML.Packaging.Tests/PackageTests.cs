@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EmotionML.TestData;
 
-namespace EmotionML.Tests;
+namespace EmotionML.Packaging.Tests;
 
 /// <summary>
 /// As an application author would: pack the libraries and the tool into a local folder feed, create a fresh
@@ -19,10 +19,10 @@ public sealed class PackageTests : IDisposable
     {
         var feed = Path.Combine(_temp, "feed");
         var version = typeof(EmotionEngine).Assembly.GetName().Version!.ToString(3);
-        // A configuration of its own, so packing never races the test run's own build of Debug or Release outputs.
+        // A configuration of its own, so packing never touches the Debug or Release outputs tests run from.
         foreach (var project in new[] { "EmotionML.Audio", "EmotionML.Features", "EmotionML", "EmotionML.Cli" })
         {
-            Run("dotnet", SharedData.RepositoryRoot, ["pack", $"src/{project}/{project}.csproj", "-c", "PackageTest", "--no-restore", "-o", feed]);
+            Run("dotnet", SharedData.RepositoryRoot, ["pack", $"src/{project}/{project}.csproj", "-c", "PackageTest", "-o", feed]);
         }
 
         Assert.True(File.Exists(Path.Combine(feed, $"EmotionML.{version}.nupkg")));

@@ -25,15 +25,9 @@ public sealed class FeaturesCommand : Command<FeaturesSettings>
     public override int Execute(CommandContext context, FeaturesSettings settings, CancellationToken cancellationToken)
     {
         var errors = ConsoleOutput.Errors;
-        var files = InputExpander.Expand(settings.Inputs, out var missing);
-        foreach (var name in missing)
-        {
-            errors.MarkupLineInterpolated($"[red]error:[/] no such file, folder or match: {name}");
-        }
-
+        var (files, missing) = InputExpander.ExpandAndReport(settings.Inputs);
         if (files.Count == 0)
         {
-            errors.MarkupLine("[red]error:[/] no audio files to read.");
             return NoInput;
         }
 
@@ -74,6 +68,6 @@ public sealed class FeaturesCommand : Command<FeaturesSettings>
             errors.MarkupLineInterpolated($"[red]error:[/] {r.Path}: {r.Error}");
         }
 
-        return failed > 0 || missing.Count > 0 ? SomeFilesFailed : Success;
+        return failed > 0 || missing > 0 ? SomeFilesFailed : Success;
     }
 }

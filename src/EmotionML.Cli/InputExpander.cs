@@ -9,6 +9,25 @@ internal static class InputExpander
         ".wav", ".wave", ".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".mp4", ".aac", ".aif", ".aiff", ".webm", ".mka",
     };
 
+    /// <summary>Expands inputs, telling standard error about each name that matches nothing and about an empty result.</summary>
+    /// <returns>The files, and how many names matched nothing.</returns>
+    public static (List<string> Files, int Missing) ExpandAndReport(IEnumerable<string> inputs)
+    {
+        var errors = ConsoleOutput.Errors;
+        var files = Expand(inputs, out var missing);
+        foreach (var name in missing)
+        {
+            Spectre.Console.AnsiConsoleExtensions.MarkupLineInterpolated(errors, $"[red]error:[/] no such file, folder or match: {name}");
+        }
+
+        if (files.Count == 0)
+        {
+            Spectre.Console.AnsiConsoleExtensions.MarkupLine(errors, "[red]error:[/] no audio files to read.");
+        }
+
+        return (files, missing.Count);
+    }
+
     /// <summary>Expands inputs; names that match nothing are returned in <paramref name="missing"/>.</summary>
     public static List<string> Expand(IEnumerable<string> inputs, out List<string> missing)
     {

@@ -15,15 +15,10 @@ public sealed class PredictCommand : Command<PredictSettings>
     public override int Execute(CommandContext context, PredictSettings settings, CancellationToken cancellationToken)
     {
         var err = ConsoleOutput.Errors;
-        var files = InputExpander.Expand(settings.Inputs, out var missing);
-        foreach (var name in missing)
-        {
-            err.MarkupLineInterpolated($"[red]error:[/] no such file, folder or match: {name}");
-        }
-
+        var (files, missing) = InputExpander.ExpandAndReport(settings.Inputs);
         if (files.Count == 0)
         {
-            return 2;
+            return FeaturesCommand.NoInput;
         }
 
         EmotionEngine engine;
@@ -87,7 +82,7 @@ public sealed class PredictCommand : Command<PredictSettings>
                 err.MarkupLineInterpolated($"[red]error:[/] {r.Source}: {r.Error}");
             }
 
-            return failed > 0 || missing.Count > 0 ? 1 : 0;
+            return failed > 0 || missing > 0 ? FeaturesCommand.SomeFilesFailed : FeaturesCommand.Success;
         }
     }
 

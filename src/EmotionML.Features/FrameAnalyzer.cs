@@ -153,12 +153,7 @@ internal sealed class FrameAnalyzer
 
                 if (flatness is not null)
                 {
-                    var s = ws.Scratch;
-                    TensorPrimitives.Max(power, Amin, s);
-                    float arithmetic = TensorPrimitives.Sum(s) / bins;
-                    TensorPrimitives.Log(s, s);
-                    float geometric = MathF.Exp(TensorPrimitives.Sum(s) / bins);
-                    flatness[0, t] = geometric / arithmetic;
+                    flatness[0, t] = Flatness(power);
                 }
 
                 if (peak is not null)
@@ -274,6 +269,32 @@ internal sealed class FrameAnalyzer
 
             rolloff[0, t] = _frequencies32[bin];
         }
+    }
+
+    /// <summary>
+    /// librosa's spectral_flatness on the power spectrum with amin 1e-10: geometric over arithmetic mean. The
+    /// logarithm of the geometric mean is taken of products of 16 bins at a time (in double, which cannot
+    /// underflow at 1e-160), one logarithm per 16 bins instead of one per bin.
+    /// </summary>
+    private static float Flatness(ReadOnlySpan<float> power)
+    {
+        double logSum = 0, sum = 0;
+        int k = 0;
+        while (k < power.Length)
+        {
+            double product = 1;
+            int end = Math.Min(power.Length, k + 16);
+            for (; k < end; k++)
+            {
+                double v = Math.Max(Amin, power[k]);
+                sum += v;
+                product *= v;
+            }
+
+            logSum += Math.Log(product);
+        }
+
+        return (float)(Math.Exp(logSum / power.Length) / (sum / power.Length));
     }
 
     private FeatureMatrix Mfcc(FeatureMatrix mel, AnalysisWorkspace ws)

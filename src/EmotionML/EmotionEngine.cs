@@ -98,7 +98,7 @@ public sealed class EmotionEngine : IDisposable
                 throw new InvalidOperationException("This model was trained on speaker-normalised features: create a SpeakerProfile from a few clips of the speaker (CreateSpeakerProfile) and pass it to Predict.");
             }
 
-            vector = Normalize(vector, speaker);
+            vector = SpeakerNormalizer.Apply(vector, (speaker.Mean, speaker.Std));
         }
 
         var scores = Score(vector);
@@ -179,13 +179,7 @@ public sealed class EmotionEngine : IDisposable
             if (filled >= minimum || start == 0)
             {
                 var samples = buffer.AsSpan(0, filled);
-                double power = 0;
-                foreach (float v in samples)
-                {
-                    power += (double)v * v;
-                }
-
-                if (10 * Math.Log10(power / filled + 1e-30) >= options.SilenceThresholdDb)
+                if (RmsDb(samples) >= options.SilenceThresholdDb)
                 {
                     var p = Predict(samples, rate, speaker);
                     yield return new EmotionSegment(TimeSpan.FromSeconds((double)start / rate), TimeSpan.FromSeconds((double)(start + filled) / rate), p.Label, p.Confidence, p.Scores);
@@ -232,30 +226,7 @@ public sealed class EmotionEngine : IDisposable
             throw new ArgumentException("A speaker profile needs at least two clips.", nameof(clips));
         }
 
-        int n = vectors[0].Length;
-        var mean = new double[n];
-        var std = new double[n];
-        foreach (var v in vectors)
-        {
-            for (int c = 0; c < n; c++)
-            {
-                mean[c] += v[c] / vectors.Length;
-            }
-        }
-
-        foreach (var v in vectors)
-        {
-            for (int c = 0; c < n; c++)
-            {
-                std[c] += (v[c] - mean[c]) * (v[c] - mean[c]) / vectors.Length;
-            }
-        }
-
-        for (int c = 0; c < n; c++)
-        {
-            std[c] = Math.Sqrt(std[c]);
-        }
-
+        var (mean, std) = SpeakerNormalizer.Statistics(vectors);
         return new SpeakerProfile(mean, std, vectors.Length);
     }
 
@@ -281,13 +252,7 @@ public sealed class EmotionEngine : IDisposable
             throw new SilentAudioException("The clip holds no samples.");
         }
 
-        double power = 0;
-        foreach (float s in samples)
-        {
-            power += (double)s * s;
-        }
-
-        double db = 10 * Math.Log10(power / samples.Length + 1e-30);
+        double db = RmsDb(samples);
         if (db < _options.SilenceThresholdDb)
         {
             throw new SilentAudioException($"The clip is silent ({db:F0} dBFS RMS, below the {_options.SilenceThresholdDb:F0} dBFS threshold).");
@@ -304,16 +269,16 @@ public sealed class EmotionEngine : IDisposable
         return _extractor.Extract(resampler.Resample(samples), target).Values;
     }
 
-    private static float[] Normalize(float[] vector, SpeakerProfile profile)
+    /// <summary>RMS level in dB relative to full scale.</summary>
+    private static double RmsDb(ReadOnlySpan<float> samples)
     {
-        var result = new float[vector.Length];
-        for (int c = 0; c < vector.Length; c++)
+        double power = 0;
+        foreach (float v in samples)
         {
-            double sd = profile.Std[c];
-            result[c] = sd > 1e-9 * Math.Max(1, Math.Abs(profile.Mean[c])) ? (float)((vector[c] - profile.Mean[c]) / sd) : 0f;
+            power += (double)v * v;
         }
 
-        return result;
+        return 10 * Math.Log10(power / samples.Length + 1e-30);
     }
 
     private float[] Score(float[] vector)

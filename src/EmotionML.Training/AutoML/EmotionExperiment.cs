@@ -63,7 +63,7 @@ public sealed class EmotionExperiment
         var folds = Options.FoldAssignment ?? SpeakerGroupedFolds.Balanced(data.Speakers, Options.Folds, Options.Seed);
         var validator = new CrossValidator(ml, data, folds, Options.Metric, Options.Threads);
         var random = new Random(Options.Seed);
-        var arms = CreateArms(data, random);
+        var arms = CreateArms(data);
         var trials = new List<TrialResult>();
         var watch = Stopwatch.StartNew();
         string stopped = "time budget";
@@ -103,7 +103,7 @@ public sealed class EmotionExperiment
             }
 
             trials.Add(result);
-            arm.Report(result, best);
+            arm.Report(result);
             costUnits += arm.LastCostUnits;
             globalSecondsPerUnit = trials.Sum(t => t.Duration.TotalSeconds) / Math.Max(costUnits, 1e-9);
             best = Math.Max(best, result.Mean);
@@ -122,7 +122,7 @@ public sealed class EmotionExperiment
         return new ExperimentResult(trials, winner, model, metrics, folds, Options.Metric, elapsed, stopped, validator.Context, validator.InputSchema);
     }
 
-    private List<Arm> CreateArms(EmotionDataset data, Random random)
+    private List<Arm> CreateArms(EmotionDataset data)
     {
         var trainers = (Options.Trainers is { Count: > 0 } t ? t.Distinct().Order().ToArray() : Enum.GetValues<TrainerKind>())
             .Except(Options.ExcludedTrainers ?? []).ToArray();
@@ -145,7 +145,6 @@ public sealed class EmotionExperiment
             }
         }
 
-        _ = random;
         return arms;
     }
 
@@ -243,7 +242,7 @@ public sealed class EmotionExperiment
 
         private double[]? _pending;
 
-        public void Report(TrialResult result, double globalBest)
+        public void Report(TrialResult result)
         {
             Trials++;
             MeanCost += (_lastCostUnits - MeanCost) / Trials;
@@ -278,7 +277,6 @@ public sealed class EmotionExperiment
                 }
             }
 
-            _ = globalBest;
         }
 
         private static double[] RandomDirection(Random random, int dimensions)

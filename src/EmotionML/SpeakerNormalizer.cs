@@ -1,4 +1,4 @@
-namespace EmotionML.Training.Data;
+namespace EmotionML;
 
 /// <summary>
 /// Speaker normalisation: each speaker's feature vectors are standardised (per column, zero mean and unit

@@ -47,7 +47,7 @@ public sealed class AudioDecoder
     public AudioClip Decode(Stream stream, CancellationToken cancellationToken = default)
     {
         using var reader = OpenRead(stream, leaveOpen: true);
-        long maxSamples = (long)Math.Ceiling(Options.MaxDuration.TotalSeconds * reader.SampleRate);
+        long maxSamples = Math.Min((long)Math.Ceiling(Options.MaxDuration.TotalSeconds * reader.SampleRate), Options.MaxDecodedSamples);
         // A header's length is a hint, never a promise: start at most InitialCapacity and grow as samples arrive.
         long expected = reader.DeclaredLength is { } declared ? Math.Min(Math.Min(declared, maxSamples), InitialCapacity) : ReadBlock;
         var samples = new float[Math.Clamp(expected, 0, Math.Min(maxSamples, Array.MaxLength))];
@@ -66,7 +66,7 @@ public sealed class AudioDecoder
 
                 if (samples.Length >= maxSamples)
                 {
-                    throw new AudioDecodeException(AudioErrorKind.TooLong, $"The audio is longer than the {Options.MaxDuration} that Decode holds in memory; read it incrementally with OpenRead or raise MaxDuration.", reader.Format);
+                    throw new AudioDecodeException(AudioErrorKind.TooLong, $"The audio is longer than Decode holds in memory ({Options.MaxDuration}, at most {Options.MaxDecodedSamples} samples); read it incrementally with OpenRead or raise MaxDuration/MaxDecodedSamples.", reader.Format);
                 }
 
                 Array.Resize(ref samples, (int)Math.Min(Math.Min(maxSamples, Array.MaxLength), Math.Max(ReadBlock, (long)samples.Length * 2)));

@@ -14,6 +14,19 @@ public sealed record AudioDecoderOptions
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
+    /// The most samples <see cref="AudioDecoder.Decode(Stream, CancellationToken)"/> holds in memory, whatever the
+    /// header's sample rate says (default 30 minutes at 48 kHz, 86.4 million samples, 346 MB): a header claiming
+    /// 768 kHz must not raise the memory bound of <see cref="MaxDuration"/> sixteen-fold.
+    /// </summary>
+    public long MaxDecodedSamples { get; init; } = 48_000L * 1800;
+
+    /// <summary>
+    /// How long ffmpeg may go without producing audio (before its first samples, or between reads) before it is
+    /// killed and the decode fails with <see cref="AudioErrorKind.DecoderFailed"/> (default 2 minutes).
+    /// </summary>
+    public TimeSpan FfmpegTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// The most bytes buffered in memory for a decoder that needs to seek (MP3) when the stream cannot seek,
     /// or copied to a temporary file for ffmpeg (default 512 MiB).
     /// </summary>

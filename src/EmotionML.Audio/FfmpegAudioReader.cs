@@ -15,10 +15,14 @@ internal sealed class FfmpegAudioReader : AudioReader
     private readonly StringBuilder _stderr;
     private readonly string? _tempFile;
     private readonly AudioFormat _format;
+    private readonly CancellationTokenSource _deadline;
+    private readonly TimeSpan _timeout;
     private bool _finished;
 
-    private FfmpegAudioReader(Process process, WavAudioReader wav, StringBuilder stderr, string? tempFile, AudioFormat format)
+    private FfmpegAudioReader(Process process, WavAudioReader wav, StringBuilder stderr, string? tempFile, AudioFormat format, CancellationTokenSource deadline, TimeSpan timeout)
     {
+        _deadline = deadline;
+        _timeout = timeout;
         _process = process;
         _wav = wav;
         _stderr = stderr;
@@ -99,16 +103,20 @@ internal sealed class FfmpegAudioReader : AudioReader
             }
         };
         process.BeginErrorReadLine();
+        // A hung or endless ffmpeg is killed at the deadline: its pipe then ends and the read fails with DecoderFailed.
+        var deadline = new CancellationTokenSource(options.FfmpegTimeout);
+        deadline.Token.Register(() => KillQuietly(process));
         try
         {
             var wav = WavAudioReader.Open(process.StandardOutput.BaseStream, leaveOpen: false, options with { AllowTruncated = true });
-            return new FfmpegAudioReader(process, wav, stderr, tempFile, format);
+            return new FfmpegAudioReader(process, wav, stderr, tempFile, format, deadline, options.FfmpegTimeout);
         }
         catch (AudioDecodeException ex)
         {
             process.WaitForExit(10_000);
-            string message = Describe(stderr, process);
+            string message = deadline.IsCancellationRequested ? $"no result within {options.FfmpegTimeout} (AudioDecoderOptions.FfmpegTimeout); ffmpeg was killed" : Describe(stderr, process);
             KillQuietly(process);
+            deadline.Dispose();
             process.Dispose();
             DeleteQuietly(tempFile);
             throw new AudioDecodeException(AudioErrorKind.DecoderFailed, $"ffmpeg could not decode the {format} audio: {message}", format, ex);
@@ -123,10 +131,20 @@ internal sealed class FfmpegAudioReader : AudioReader
         }
 
         int n = _wav.Read(destination);
+        if (n > 0)
+        {
+            _deadline.CancelAfter(_timeout); // the deadline bounds silence from ffmpeg, not the length of a long stream
+        }
+
         if (n == 0)
         {
             _finished = true;
-            _process.WaitForExit();
+            if (_deadline.IsCancellationRequested || !_process.WaitForExit(_timeout))
+            {
+                KillQuietly(_process);
+                throw new AudioDecodeException(AudioErrorKind.DecoderFailed, $"ffmpeg did not finish decoding the {_format} audio within {_timeout} (AudioDecoderOptions.FfmpegTimeout) and was killed.", _format);
+            }
+
             if (_process.ExitCode != 0)
             {
                 throw new AudioDecodeException(AudioErrorKind.DecoderFailed, $"ffmpeg failed while decoding the {_format} audio: {Describe(_stderr, _process)}", _format);
@@ -185,6 +203,7 @@ internal sealed class FfmpegAudioReader : AudioReader
     {
         if (disposing)
         {
+            _deadline.Dispose();
             _wav.Dispose();
             KillQuietly(_process);
             _process.Dispose();

@@ -12,7 +12,11 @@ internal static class CorpusLoader
     {
         var err = ConsoleOutput.Errors;
         var format = settings.Format;
-        var corpus = CorpusReader.Read(settings.Data, format, new CorpusReadOptions { Strict = settings.Strict });
+        var corpus = CorpusReader.Read(settings.Data, format, new CorpusReadOptions
+        {
+            Strict = settings.Strict,
+            SpeakerPattern = settings.SpeakerPattern is { } pattern ? new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)) : null,
+        });
         if (settings.CommonLabels)
         {
             corpus = corpus.ToCommonLabels();
@@ -31,7 +35,7 @@ internal static class CorpusLoader
 
         if (!corpus.HasSpeakers)
         {
-            err.MarkupLine("[yellow]warning:[/] this layout has no speaker ids, so validation cannot be speaker-independent; use a CSV manifest with a speaker column.");
+            err.MarkupLine("[yellow]warning:[/] this layout has no speaker ids, so the estimate is NOT speaker-independent (clips of one voice may sit on both sides of a fold) and will overstate accuracy on new voices; give speakers with --speaker-pattern REGEX or a CSV manifest with a speaker column.");
         }
 
         var cache = settings.NoCache ? null : new FeatureCache(settings.Cache ?? FeatureCache.DefaultDirectory);

@@ -28,6 +28,11 @@ public class CorpusSettings : CommandSettings
     [Description("Fail on any file whose name does not parse (default: report and skip it)")]
     public bool Strict { get; set; }
 
+    /// <summary>Speaker pattern for folder-per-label corpora.</summary>
+    [CommandOption("--speaker-pattern <REGEX>")]
+    [Description("For folder-per-label corpora: a regex on each file's path below its label folder whose 'speaker' group (or first group) names the speaker, e.g. '^(?<speaker>[^_/]+)_' for angry/spk12_001.wav. Without it, validation cannot be speaker-independent")]
+    public string? SpeakerPattern { get; set; }
+
     /// <summary>Feature cache folder.</summary>
     [CommandOption("--cache <DIR>")]
     [Description("Feature cache folder (default $EMOTIONML_CACHE or ~/.cache/emotionml/features)")]
@@ -58,6 +63,18 @@ public class CorpusSettings : CommandSettings
         if (!Directory.Exists(Data) && !File.Exists(Data))
         {
             return ValidationResult.Error($"--data: '{Data}' does not exist.");
+        }
+
+        if (SpeakerPattern is not null)
+        {
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(SpeakerPattern);
+            }
+            catch (ArgumentException ex)
+            {
+                return ValidationResult.Error($"--speaker-pattern is not a valid regular expression: {ex.Message}");
+            }
         }
 
         if (Corpus is not null && !TryParseFormat(Corpus, out _))

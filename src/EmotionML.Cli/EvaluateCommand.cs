@@ -1,17 +1,15 @@
 using System.Globalization;
-using EmotionML.Training.Corpora;
-using EmotionML.Training.Data;
 using EmotionML.Training.Evaluation;
 using EmotionML.Training.Reports;
-using Microsoft.ML;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace EmotionML.Cli;
 
 /// <summary>
-/// <c>emotionml evaluate</c>: scores a model bundle on a labelled corpus. When the corpus' labels differ from the
-/// model's, both are mapped into the common label set and the classes that cannot be compared are named.
+/// <c>emotionml evaluate</c>: scores a model bundle on a labelled corpus through <see cref="ModelEvaluator"/>.
+/// When the corpus' labels differ from the model's, both are mapped into the common label set and the classes that
+/// cannot be compared are named; speaker-normalised models are scored with enrolment profiles (<c>--enrol</c>).
 /// </summary>
 public sealed class EvaluateCommand : Command<EvaluateSettings>
 {
@@ -19,10 +17,10 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
     public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellationToken)
     {
         var err = ConsoleOutput.Errors;
-        ModelBundle bundle;
+        EmotionModel model;
         try
         {
-            bundle = ModelBundle.Load(settings.Model);
+            model = EmotionModel.Load(settings.Model);
         }
         catch (ModelBundleException ex)
         {
@@ -30,51 +28,52 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             return 2;
         }
 
-        var manifest = bundle.Manifest;
+        using var _ = model;
+        var manifest = model.Manifest!;
         var (corpus, data) = CorpusLoader.Load(settings, manifest.FeatureOptions, cancellationToken);
-        var modelLabels = manifest.Labels;
-        bool sameLabels = data.Labels.All(l => modelLabels.Contains(l));
-        Func<string, string?> mapTruth = sameLabels ? l => l : l => CommonLabels.Map(l);
-        Func<string, string?> mapPrediction = sameLabels ? l => l : l => CommonLabels.Map(l) ?? l;
-        var space = sameLabels ? modelLabels.ToArray() : modelLabels.Select(l => mapPrediction(l)!).Distinct().ToArray();
-        var keep = Enumerable.Range(0, data.Count).Where(i => mapTruth(data.Items[i].Label) is { } t && space.Contains(t)).ToArray();
-        var dropped = data.Items.Select(i => i.Label).Distinct().Where(l => mapTruth(l) is not { } t || !space.Contains(t)).Order(StringComparer.Ordinal).ToArray();
-        if (dropped.Length > 0)
+        ModelEvaluation evaluation;
+        try
         {
-            err.MarkupLineInterpolated($"[yellow]not comparable, dropped:[/] {string.Join(", ", dropped)} ({data.Count - keep.Length} clips)");
+            evaluation = ModelEvaluator.Evaluate(model, data, settings.EnrolmentClips, seed: 0);
         }
-
-        if (keep.Length == 0)
+        catch (ArgumentException ex)
         {
-            err.MarkupLine("[red]error:[/] no clip of this corpus has a label the model knows.");
+            err.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return 2;
         }
 
-        var features = manifest.SpeakerNormalization ? SpeakerNormalizer.Normalize(data.Features, data.Speakers) : data.Features;
-        var ml = new MLContext(0);
-        var model = bundle.LoadModel(ml);
-        var scores = ModelScorer.Score(ml, model, manifest.Schema, keep.Select(i => features[i]).ToArray(), modelLabels[0]);
-        var truth = keep.Select(i => Array.IndexOf(space, mapTruth(data.Items[i].Label))).ToArray();
-        var predicted = scores.Select(s => Array.IndexOf(space, mapPrediction(modelLabels[ModelScorer.ArgMax(s)]))).ToArray();
-        var metrics = ClassificationMetrics.Compute(space, truth, predicted);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (evaluation.DroppedClasses.Count > 0)
+        {
+            err.MarkupLineInterpolated($"[yellow]not comparable, dropped:[/] {string.Join(", ", evaluation.DroppedClasses)} ({evaluation.DroppedClips} clips)");
+        }
 
+        var metrics = evaluation.Metrics;
         var reportDir = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Model))!, $"{Path.GetFileNameWithoutExtension(settings.Model)}.evaluation-{corpus.Name}");
         var description = new List<string>
         {
-            $"Model: {Path.GetFileName(settings.Model)} ({manifest.Trainer}, trained on {manifest.TrainingData.Corpus}: {manifest.TrainingData.Items} clips, {manifest.TrainingData.Speakers.Count} speakers)",
-            $"Data: {corpus.Name} at {settings.Data}, {keep.Length} clips, {keep.Select(i => data.Items[i].Speaker).Distinct().Count()} speakers",
-            sameLabels ? "Labels: the model's own" : $"Labels: mapped into the common set; dropped: {(dropped.Length == 0 ? "none" : string.Join(", ", dropped))}",
+            $"Model: {Path.GetFileName(settings.Model)} ({manifest.Trainer}{(model.RequiresSpeakerProfile ? ", speaker-normalised" : "")}, trained on {manifest.TrainingData.Corpus}: {manifest.TrainingData.Items} clips, {manifest.TrainingData.Speakers.Count} speakers)",
+            $"Data: {corpus.Name} at {settings.Data}, {evaluation.Clips} clips, {evaluation.Speakers} speakers",
+            evaluation.LabelsMapped ? $"Labels: mapped into the common set; dropped: {(evaluation.DroppedClasses.Count == 0 ? "none" : string.Join(", ", evaluation.DroppedClasses))}" : "Labels: the model's own",
+            evaluation.SpeakersAlsoInTraining.Count == 0 ? "Speakers: none of them was in the training data" : $"Warning: {evaluation.SpeakersAlsoInTraining.Count} speakers were also in the training data; this is not a held-out estimate",
         };
-        var overlap = keep.Select(i => data.Items[i].Speaker).Distinct().Intersect(manifest.TrainingData.Speakers).ToArray();
-        description.Add(overlap.Length == 0 ? "Speakers: none of them was in the training data" : $"Warning: {overlap.Length} speakers were also in the training data; this is not a held-out estimate");
+        if (evaluation.EnrolmentClips is { } k)
+        {
+            description.Add($"Enrolment: each clip scored with a speaker profile from {EnrolmentProtocol.Describe(k)} of its speaker (label-free, never the clip itself)");
+        }
+
         var json = new Dictionary<string, object?>
         {
             ["model"] = Path.GetFullPath(settings.Model),
+            ["modelTrainer"] = manifest.Trainer,
+            ["speakerNormalization"] = model.RequiresSpeakerProfile,
             ["data"] = Path.GetFullPath(settings.Data),
             ["corpus"] = corpus.Name,
-            ["labelMapping"] = sameLabels ? "none" : "common",
-            ["droppedClasses"] = dropped,
-            ["speakersAlsoInTraining"] = overlap,
+            ["labelMapping"] = evaluation.LabelsMapped ? "common" : "none",
+            ["droppedClasses"] = evaluation.DroppedClasses,
+            ["speakersAlsoInTraining"] = evaluation.SpeakersAlsoInTraining,
+            ["enrolmentClips"] = evaluation.EnrolmentClips,
+            ["enrolment"] = evaluation.Enrolment.Select(p => new { clips = p.Clips, accuracy = p.Accuracy, macroF1 = p.MacroF1 }).ToArray(),
         };
         EvaluationReport.Write(reportDir, metrics, $"{Path.GetFileNameWithoutExtension(settings.Model)} on {corpus.Name}", description, json);
 
@@ -84,13 +83,18 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         }
         else
         {
-            var table = new Table().Title($"{Path.GetFileName(settings.Model)} on {corpus.Name} ({keep.Length} clips)").AddColumns("class", "precision", "recall", "F1", "support");
+            var table = new Table().Title($"{Path.GetFileName(settings.Model)} on {corpus.Name} ({evaluation.Clips} clips)").AddColumns("class", "precision", "recall", "F1", "support");
             foreach (var c in metrics.PerClass)
             {
                 table.AddRow(c.Label, c.Precision.ToString("F3", CultureInfo.InvariantCulture), c.Recall.ToString("F3", CultureInfo.InvariantCulture), c.F1.ToString("F3", CultureInfo.InvariantCulture), c.Support.ToString(CultureInfo.InvariantCulture));
             }
 
             AnsiConsole.Write(table);
+            foreach (var p in evaluation.Enrolment)
+            {
+                AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture, $"enrolment {EnrolmentProtocol.Describe(p.Clips)}: accuracy {p.Accuracy:F3}, macro-F1 {p.MacroF1:F3}"));
+            }
+
             AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accuracy {metrics.Accuracy:F3}, macro-F1 {metrics.MacroF1:F3}, weighted-F1 {metrics.WeightedF1:F3}\nReport: {reportDir}"));
         }
 

@@ -37,10 +37,18 @@ public sealed class InfoCommand : Command<InfoCommand.Settings>
         void Row(string key, string value) => grid.AddRow(new Markup($"[bold]{Markup.Escape(key)}[/]"), new Text(value));
         Row("labels", string.Join(", ", m.Labels) + $" ({m.LabelSet})");
         Row("trainer", $"{m.Trainer} {{{string.Join(", ", m.Parameters.Select(p => $"{p.Key}={p.Value.ToString("G4", CultureInfo.InvariantCulture)}"))}}}");
-        Row("speaker normalisation", m.SpeakerNormalization ? "yes (needs clips of the same speaker at prediction time)" : "no");
+        Row("speaker normalisation", m.SpeakerNormalization is { } norm ? string.Create(CultureInfo.InvariantCulture, $"yes, shrinkage τ = {norm.Shrinkage:G3} (needs a profile from other clips of the same speaker at prediction time)") : "no");
         Row("features", $"{m.SchemaName} v{m.SchemaVersion}, {m.SchemaColumns.Count} columns, fingerprint {m.SchemaFingerprint}");
         Row("training data", $"{m.TrainingData.Corpus}: {m.TrainingData.Items} clips, {m.TrainingData.Speakers.Count} speakers ({m.TrainingData.Source})");
-        Row("validation", string.Create(CultureInfo.InvariantCulture, $"{v.Split}: {v.Metric} {v.Mean:F3} ± {v.Std:F3} over folds; out-of-fold accuracy {v.Accuracy:F3}, macro-F1 {v.MacroF1:F3}"));
+        Row("nested estimate", v.Nested is { } n
+            ? string.Create(CultureInfo.InvariantCulture, $"{n.Split}, {n.OuterFolds} outer folds, search inside each: accuracy {n.Accuracy:F3}, macro-F1 {n.MacroF1:F3} (per fold {n.AccuracyFoldMean:F3} ± {n.AccuracyFoldStd:F3} / {n.MacroF1FoldMean:F3} ± {n.MacroF1FoldStd:F3}){(n.EnrolmentClips > 0 ? $"; {n.EnrolmentClips} enrolment clips per speaker" : "")}")
+            : "not run (the figure below is optimistic)");
+        if (v.Enrolment.Count > 0)
+        {
+            Row("enrolment curve", string.Join("; ", v.Enrolment.Select(p => string.Create(CultureInfo.InvariantCulture, $"{(p.Clips <= 0 ? "all others" : p.Clips.ToString(CultureInfo.InvariantCulture))}: {p.Accuracy:F3}"))));
+        }
+
+        Row("inner CV (search-maximised)", string.Create(CultureInfo.InvariantCulture, $"{v.Split}: {v.Metric} {v.Mean:F3} ± {v.Std:F3} over folds; out-of-fold accuracy {v.Accuracy:F3}, macro-F1 {v.MacroF1:F3}"));
         Row("created", m.CreatedUtc.ToString("u", CultureInfo.InvariantCulture));
         AnsiConsole.Write(grid);
         return 0;

@@ -1,11 +1,50 @@
 using EmotionML.Cli;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 ConsoleOutput.Configure();
+
+// Ctrl+C: the first press cancels the command's CancellationToken (train then ends its search, refits and saves the
+// best model so far; other commands stop with nothing half-written); a second press aborts at once, writing nothing.
+using var cancel = new CancellationTokenSource();
+int interrupts = 0;
+Console.CancelKeyPress += (_, e) =>
+{
+    if (Interlocked.Increment(ref interrupts) == 1)
+    {
+        e.Cancel = true;
+        ConsoleOutput.Errors.MarkupLine("[yellow]Ctrl+C:[/] stopping (train saves the best model so far); press Ctrl+C again to abort with nothing written.");
+        cancel.Cancel();
+    }
+    else
+    {
+        e.Cancel = false; // the runtime ends the process now (exit code 130)
+    }
+};
+
 var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("emotionml");
+    config.SetExceptionHandler((exception, _) =>
+    {
+        if (exception is OperationCanceledException)
+        {
+            ConsoleOutput.Errors.MarkupLine("[yellow]cancelled:[/] nothing was written.");
+            return 130;
+        }
+
+        if (exception is CommandAppException { Pretty: { } pretty })
+        {
+            ConsoleOutput.Errors.Write(pretty);
+        }
+        else
+        {
+            ConsoleOutput.Errors.WriteException(exception, ExceptionFormats.ShortenEverything);
+        }
+
+        return -1;
+    });
     config.AddCommand<PredictCommand>("predict")
         .WithDescription("Recognise the emotion in each audio file with the default model or a model bundle.")
         .WithExample("predict", "data/samples/ravdess-angry-actor12.wav")
@@ -24,4 +63,4 @@ app.Configure(config =>
         .WithDescription("Show a model bundle's labels, metrics, feature schema and training data.")
         .WithExample("info", "artifacts/models/ravdess.emlmodel");
 });
-return app.Run(args);
+return app.Run(args, cancel.Token);

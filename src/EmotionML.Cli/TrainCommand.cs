@@ -3,7 +3,6 @@ using EmotionML.Features;
 using EmotionML.Training;
 using EmotionML.Training.AutoML;
 using EmotionML.Training.Augmentation;
-using EmotionML.Training.Corpora;
 using EmotionML.Training.Data;
 using EmotionML.Training.Evaluation;
 using EmotionML.Training.Reports;
@@ -14,7 +13,9 @@ namespace EmotionML.Cli;
 
 /// <summary>
 /// <c>emotionml train</c>: reads a corpus, extracts (cached) features, runs the speaker-grouped AutoML
-/// experiment with a live leaderboard, and writes the model bundle and its report.
+/// experiment with a live leaderboard, estimates the searched model by nested evaluation, and writes the model
+/// bundle and its report. A first Ctrl+C ends the search (or skips what remains of the nested evaluation), refits
+/// the best candidate so far and saves it; a second aborts with nothing written.
 /// </summary>
 public sealed class TrainCommand : Command<TrainSettings>
 {
@@ -37,21 +38,23 @@ public sealed class TrainCommand : Command<TrainSettings>
             err.MarkupLineInterpolated($"[grey]augmentation: {settings.Augment} copies per training clip ({data.Augmentation!.Describe()})[/]");
         }
 
-        var folds = settings.Format == CorpusFormat.Ravdess && settings.Folds == 5 && data.Speakers.All(IsActor1To20)
-            ? SpeakerGroupedFolds.RavdessByActor(data.Speakers)
-            : SpeakerGroupedFolds.Balanced(data.Speakers, settings.Folds, settings.Seed);
+        var folds = SpeakerGroupedFolds.Standard(data.Speakers, settings.Folds, settings.Seed);
+        // The budget is split equally between the final search and one search per outer fold.
+        int searches = settings.Nested ? folds.Count + 1 : 1;
         var options = new ExperimentOptions
         {
-            TimeBudget = TimeSpan.FromSeconds(settings.Time),
+            TimeBudget = TimeSpan.FromSeconds(settings.Time / searches),
             Metric = settings.Metric == "accuracy" ? OptimizationMetric.Accuracy : OptimizationMetric.MacroF1,
+            Folds = settings.Folds,
             FoldAssignment = folds,
             Seed = settings.Seed,
             MaxTrials = settings.MaxTrials,
             Trainers = ParseTrainers(settings.Trainers),
             SpeakerNormalization = settings.SpeakerNorm switch { "always" => SpeakerNormalizationChoice.Always, "never" => SpeakerNormalizationChoice.Never, _ => SpeakerNormalizationChoice.Search },
+            EnrolmentClips = settings.Enrol,
             Threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
         };
-        err.MarkupLineInterpolated($"[grey]{folds.Description}; budget {settings.Time:F0} s; metric {settings.Metric}[/]");
+        err.MarkupLineInterpolated($"[grey]{folds.Description}; metric {settings.Metric}; budget {settings.Time:F0} s = {searches} searches of {options.TimeBudget.TotalSeconds:F0} s ({(settings.Nested ? $"the final search, then one per outer fold for the nested estimate" : "no nested estimate")})[/]");
 
         var experiment = new EmotionExperiment(options);
         ExperimentResult result;
@@ -73,30 +76,84 @@ public sealed class TrainCommand : Command<TrainSettings>
             result = experiment.Run(data, new SyncProgress<TrialResult>(t => err.WriteLine(t.ToString())), cancellationToken);
         }
 
-        var bundle = BundleWriter.Create(result, data, Path.GetFullPath(settings.Data), features);
-        bundle.Save(settings.Out);
-        BundleWriter.WriteReport(settings.Out, result, data);
-        if (!settings.NoImportance)
+        NestedResult? nested = null;
+        string? nestedNote = settings.Nested ? null : "skipped with --nested false";
+        if (settings.Nested && cancellationToken.IsCancellationRequested)
         {
-            var importance = FeatureImportance.Compute(result, data);
-            FeatureImportance.Write(BundleWriter.ReportDirectory(settings.Out), importance,
-                $"Winner: {result.Best.Config}. Fitted without the speakers of fold 1 ({string.Join(", ", result.Folds.SpeakersPerFold[0])}) and measured on them; each feature column shuffled 3 times.");
+            nestedNote = "skipped: the run was stopped with Ctrl+C";
+        }
+        else if (settings.Nested)
+        {
+            err.MarkupLineInterpolated($"[grey]nested evaluation: {folds.Count} outer folds, a {options.TimeBudget.TotalSeconds:F0} s search on each fold's training speakers[/]");
+            try
+            {
+                nested = NestedEvaluation.Run(data, options, folds, new SyncProgress<NestedProgress>(p =>
+                {
+                    if (p.Finished is { } f)
+                    {
+                        err.MarkupLineInterpolated($"[grey]outer fold {f.Fold + 1}/{p.OuterFolds} ({string.Join(", ", f.HeldOutSpeakers)}): {f.Winner.Trainer}{(f.Winner.SpeakerNormalization ? "+spk-norm" : "")} after {f.Trials} trials → held-out accuracy {f.Metrics.Accuracy:F3}, macro-F1 {f.Metrics.MacroF1:F3}[/]");
+                    }
+                }), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                nestedNote = "stopped with Ctrl+C before every outer fold was scored";
+            }
         }
 
-        var m = result.CrossValidatedMetrics;
-        var summary = new Table().Title($"{corpus.Name}: best of each trainer ({folds.Description})").AddColumns("trainer", "speaker norm.", settings.Metric + " mean ± std", "trial");
+        if (cancellationToken.IsCancellationRequested)
+        {
+            err.MarkupLineInterpolated($"[yellow]stopped:[/] saving the best candidate so far ({result.Best.Config.Trainer}, trial {result.Best.Index} of {result.Trials.Count}).");
+        }
+
+        var bundle = BundleWriter.Create(result, data, Path.GetFullPath(settings.Data), features, nested);
+        bundle.Save(settings.Out);
+        BundleWriter.WriteReport(settings.Out, result, data, nested, nestedNote);
+        if (!settings.NoImportance && !cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var importance = FeatureImportance.Compute(result, data, cancellationToken: cancellationToken);
+                FeatureImportance.Write(BundleWriter.ReportDirectory(settings.Out), importance,
+                    $"Winner: {result.Best.Config}. Fitted without the speakers of fold 1 ({string.Join(", ", result.Folds.SpeakersPerFold[0])}) and measured on them; each feature column shuffled 3 times.");
+            }
+            catch (OperationCanceledException)
+            {
+                err.MarkupLine("[yellow]feature importance skipped (Ctrl+C).[/]");
+            }
+        }
+
+        var summary = new Table().Title($"{corpus.Name}: best of each trainer in the final search (inner CV: {folds.Description})").AddColumns("trainer", "speaker norm.", settings.Metric + " mean ± std", "trial");
         foreach (var t in result.BestPerTrainer)
         {
             summary.AddRow(t.Config.Trainer.ToString(), t.Config.SpeakerNormalization ? "yes" : "no", string.Create(CultureInfo.InvariantCulture, $"{t.Mean:F3} ± {t.Std:F3}"), t.Index.ToString(CultureInfo.InvariantCulture));
         }
 
         AnsiConsole.Write(summary);
-        AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Winner: {result.Best.Config}\nCross-validated (out-of-fold, {data.Count} clips): accuracy {m.Accuracy:F3}, macro-F1 {m.MacroF1:F3}, weighted-F1 {m.WeightedF1:F3}\n{result.Trials.Count} trials in {result.Elapsed.TotalSeconds:F0} s (stopped: {result.StoppedBecause})\nModel: {Path.GetFullPath(settings.Out)}\nReport: {BundleWriter.ReportDirectory(settings.Out)}"));
+        var m = result.CrossValidatedMetrics;
+        var lines = new List<string> { $"Winner: {result.Best.Config}" };
+        if (nested is not null)
+        {
+            var acc = nested.FoldSummary(x => x.Accuracy);
+            var f1 = nested.FoldSummary(x => x.MacroF1);
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"Nested estimate (search inside each of {nested.Outer.Count} outer folds, held-out speakers; quote this): accuracy {nested.Metrics.Accuracy:F3}, macro-F1 {nested.Metrics.MacroF1:F3} (per fold {acc.Mean:F3} ± {acc.Std:F3} / {f1.Mean:F3} ± {f1.Std:F3})"));
+            foreach (var p in nested.Enrolment)
+            {
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"  with enrolment of {EnrolmentProtocol.Describe(p.Clips)}: accuracy {p.Accuracy:F3}, macro-F1 {p.MacroF1:F3}"));
+            }
+        }
+        else
+        {
+            lines.Add($"No nested estimate ({nestedNote}).");
+        }
+
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"Inner cross-validation of the winner (maximised by the search, optimistic; {data.Count} clips): accuracy {m.Accuracy:F3}, macro-F1 {m.MacroF1:F3}, weighted-F1 {m.WeightedF1:F3}"));
+        lines.Add($"{result.Trials.Count} trials in {result.Elapsed.TotalSeconds:F0} s (stopped: {result.StoppedBecause})");
+        lines.Add($"Model: {Path.GetFullPath(settings.Out)}");
+        lines.Add($"Report: {BundleWriter.ReportDirectory(settings.Out)}");
+        AnsiConsole.WriteLine(string.Join('\n', lines));
         return 0;
     }
-
-    private static bool IsActor1To20(string speaker) => speaker.StartsWith("ravdess:", StringComparison.Ordinal) && int.TryParse(speaker[8..], out int a) && a is >= 1 and <= 20;
 
     private static TrainerKind[]? ParseTrainers(string? list) => list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant() switch
     {

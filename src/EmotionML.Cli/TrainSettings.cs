@@ -15,7 +15,7 @@ public sealed class TrainSettings : CorpusSettings
 
     /// <summary>Search budget, seconds.</summary>
     [CommandOption("--time <SECONDS>")]
-    [Description("Search time budget in seconds (default 60)")]
+    [Description("Time budget in seconds for the whole run (default 60). With nested evaluation (the default) it is split equally between the final search and one search per outer fold")]
     [DefaultValue(60.0)]
     public double Time { get; set; } = 60;
 
@@ -59,6 +59,18 @@ public sealed class TrainSettings : CorpusSettings
     [DefaultValue(0)]
     public int Augment { get; set; }
 
+    /// <summary>Run nested evaluation.</summary>
+    [CommandOption("--nested <BOOL>")]
+    [Description("Nested evaluation (default true): the whole search runs again inside each outer speaker-grouped fold and its winner is scored once on the held-out speakers; this is the figure to quote. false: only the final search's own (optimistic) cross-validation")]
+    [DefaultValue(true)]
+    public bool Nested { get; set; } = true;
+
+    /// <summary>Enrolment clips for speaker-normalised candidates.</summary>
+    [CommandOption("--enrol <K>")]
+    [Description("Speaker-normalised candidates score each held-out clip with a profile from K other clips of its speaker (default 8; 0 = all of the speaker's other clips)")]
+    [DefaultValue(8)]
+    public int Enrol { get; set; } = 8;
+
     /// <summary>Skip permutation feature importance.</summary>
     [CommandOption("--no-importance")]
     [Description("Skip the permutation feature importance report")]
@@ -81,6 +93,16 @@ public sealed class TrainSettings : CorpusSettings
         if (Time <= 0)
         {
             return ValidationResult.Error("--time must be positive.");
+        }
+
+        if (MaxTrials is < 1)
+        {
+            return ValidationResult.Error("--max-trials must be at least 1.");
+        }
+
+        if (Enrol < 0)
+        {
+            return ValidationResult.Error("--enrol must be 0 (all other clips) or a positive number of clips.");
         }
 
         return Metric is "macro-f1" or "accuracy" ? ValidationResult.Success() : ValidationResult.Error("--metric must be macro-f1 or accuracy.");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using EmotionML.Training.AutoML;
 using EmotionML.Training.Data;
 using EmotionML.Training.Evaluation;
@@ -13,22 +14,17 @@ public static class BundleWriter
     /// <param name="data">The data it was trained on.</param>
     /// <param name="source">Where the data came from (a folder or manifest).</param>
     /// <param name="featureOptions">The feature options the data was extracted with.</param>
-    public static ModelBundle Create(ExperimentResult result, EmotionDataset data, string source, Features.FeatureOptions featureOptions)
+    /// <param name="nested">The nested evaluation of the same search, when it ran.</param>
+    public static ModelBundle Create(ExperimentResult result, EmotionDataset data, string source, Features.FeatureOptions featureOptions, NestedResult? nested = null)
     {
         var m = result.CrossValidatedMetrics;
         var manifest = new ModelManifest
         {
             CreatedUtc = DateTime.UtcNow,
-            Labels = data.Labels.ToArray(),
             LabelSet = data.Corpus.Labels.Name,
             FeatureOptions = featureOptions,
-            SchemaName = data.Schema.Name,
-            SchemaVersion = data.Schema.Version,
-            SchemaFingerprint = data.Schema.Fingerprint,
-            SchemaColumns = data.Schema.Columns.ToArray(),
-            SpeakerNormalization = result.Best.Config.SpeakerNormalization,
             Trainer = result.Best.Config.Trainer.ToString(),
-            Parameters = result.Best.Config.Parameters.ToDictionary(p => p.Key, p => p.Value),
+            Parameters = result.Best.Config.Parameters.ToDictionary(),
             TrainingData = new TrainingDataDescription
             {
                 Corpus = data.Corpus.Name,
@@ -41,38 +37,89 @@ public static class BundleWriter
             {
                 Split = result.Folds.Description,
                 Folds = result.Folds.Count,
-                Metric = result.Metric == OptimizationMetric.Accuracy ? "accuracy" : "macro-F1",
+                Metric = MetricName(result.Metric),
                 Mean = Math.Round(result.Best.Mean, 6),
                 Std = Math.Round(result.Best.Std, 6),
                 Accuracy = Math.Round(m.Accuracy, 6),
                 MacroF1 = Math.Round(m.MacroF1, 6),
                 WeightedF1 = Math.Round(m.WeightedF1, 6),
+                Nested = nested?.ToSummary(),
+                Enrolment = nested?.Enrolment ?? [],
             },
         };
-        return ModelBundle.Create(result.Context, result.Model, result.InputSchema, manifest);
+        return ModelBundle.Create(result.Model, manifest);
     }
 
     /// <summary>The report folder of a bundle: <c>MODEL.report/</c> next to it.</summary>
     public static string ReportDirectory(string bundlePath) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(bundlePath))!, Path.GetFileNameWithoutExtension(bundlePath) + ".report");
 
-    /// <summary>Writes the training report (cross-validated metrics, leaderboard, pictures) for a bundle.</summary>
-    public static void WriteReport(string bundlePath, ExperimentResult result, EmotionDataset data)
+    /// <summary>
+    /// Writes the training report for a bundle: the nested estimate (when it ran) as the headline, the final
+    /// winner's inner cross-validation beside it (labelled as what the search maximised), the enrolment curve for
+    /// speaker-normalised winners, the leaderboard and pictures.
+    /// </summary>
+    public static void WriteReport(string bundlePath, ExperimentResult result, EmotionDataset data, NestedResult? nested = null, string? nestedNote = null)
     {
         var dir = ReportDirectory(bundlePath);
         var best = result.Best;
+        var inv = CultureInfo.InvariantCulture;
+        string metric = MetricName(result.Metric);
         var description = new List<string>
         {
             $"Model: {best.Config}",
             $"Data: {data.Corpus.Name}, {data.Count} clips, {data.Speakers.Distinct().Count()} speakers, {data.Labels.Count} classes ({string.Join(", ", data.Labels)})",
-            $"Split: {result.Folds.Description} — no speaker is on both sides; metrics pool every clip's prediction from the fold that held it out",
-            $"Search: {result.Trials.Count} trials in {result.Elapsed.TotalSeconds:F0} s (stopped: {result.StoppedBecause}); {(result.Metric == OptimizationMetric.Accuracy ? "accuracy" : "macro-F1")} over folds {best.Mean:F3} ± {best.Std:F3}",
         };
-        if (best.Config.SpeakerNormalization)
+        if (!data.Corpus.HasSpeakers)
         {
-            description.Add("Speaker normalisation: each speaker's features are standardised on that speaker's own clips (label-free), including held-out speakers'.");
+            description.Add("**Not speaker-independent:** the data names no speakers, so clips of one speaker may be on both sides of a fold; expect lower accuracy on new voices.");
         }
 
-        // Accuracy and macro-F1 of each held-out fold (mean ± population std, as the peer reports them).
+        var context = new Dictionary<string, object?>
+        {
+            ["model"] = best.Config.ToString(),
+            ["data"] = data.Corpus.Name,
+            ["speakerIndependent"] = data.Corpus.HasSpeakers,
+        };
+        ClassificationMetrics headline;
+        if (nested is not null)
+        {
+            var acc = nested.FoldSummary(x => x.Accuracy);
+            var f1 = nested.FoldSummary(x => x.MacroF1);
+            headline = nested.Metrics;
+            description.Add(string.Create(inv, $"**Nested estimate** (the figure to quote): outer split {nested.Outer.Description}; in each outer fold the whole search ran on the training speakers only (inner {result.Folds.Count}-fold speaker-grouped CV) and its winner was scored once on the held-out speakers: accuracy {nested.Metrics.Accuracy:F3}, macro-F1 {nested.Metrics.MacroF1:F3} pooled; per outer fold accuracy {acc.Mean:F3} ± {acc.Std:F3}, macro-F1 {f1.Mean:F3} ± {f1.Std:F3}"));
+            if (nested.EnrolmentClips > 0)
+            {
+                description.Add($"Speaker-normalised winners scored each held-out clip with a profile from {EnrolmentProtocol.Describe(nested.EnrolmentClips)} of its speaker (never the clip itself)");
+            }
+
+            foreach (var f in nested.Folds)
+            {
+                description.Add(string.Create(inv, $"Outer fold {f.Fold + 1} ({string.Join(", ", f.HeldOutSpeakers)}): winner {f.Winner} (inner {metric} {f.InnerScore:F3}, {f.Trials} trials) → held-out accuracy {f.Metrics.Accuracy:F3}, macro-F1 {f.Metrics.MacroF1:F3}"));
+            }
+
+            context["nested"] = new
+            {
+                split = nested.Outer.Description,
+                outerFolds = nested.Outer.Count,
+                accuracy = Math.Round(nested.Metrics.Accuracy, 6),
+                macroF1 = Math.Round(nested.Metrics.MacroF1, 6),
+                weightedF1 = Math.Round(nested.Metrics.WeightedF1, 6),
+                foldAccuracy = new { mean = Math.Round(acc.Mean, 6), std = Math.Round(acc.Std, 6) },
+                foldMacroF1 = new { mean = Math.Round(f1.Mean, 6), std = Math.Round(f1.Std, 6) },
+                enrolmentClips = nested.EnrolmentClips,
+                enrolment = nested.Enrolment.Select(p => new { clips = p.Clips, accuracy = p.Accuracy, macroF1 = p.MacroF1 }).ToArray(),
+                folds = nested.Folds.Select(f => new { fold = f.Fold + 1, speakers = f.HeldOutSpeakers, winner = f.Winner.ToString(), innerScore = Math.Round(f.InnerScore, 6), trials = f.Trials, accuracy = Math.Round(f.Metrics.Accuracy, 6), macroF1 = Math.Round(f.Metrics.MacroF1, 6), searchSeconds = Math.Round(f.SearchTime.TotalSeconds, 1) }).ToArray(),
+                seconds = Math.Round(nested.Elapsed.TotalSeconds, 1),
+            };
+        }
+        else
+        {
+            headline = result.CrossValidatedMetrics;
+            description.Add($"**No nested estimate** ({nestedNote ?? "skipped with --nested false"}): the figures below are the winner's own cross-validation, which the search maximised, so they are optimistic.");
+            context["nested"] = null;
+        }
+
+        // Accuracy and macro-F1 of each inner fold of the final search (mean ± population std).
         var perFold = Enumerable.Range(0, result.Folds.Count).Select(k =>
         {
             var validation = result.Folds.Split(k).Validation;
@@ -85,21 +132,45 @@ public static class BundleWriter
             return (Math.Round(mean, 6), Math.Round(Math.Sqrt(values.Average(v => (v - mean) * (v - mean))), 6));
         }
 
-        var accuracy = Summary(m => m.Accuracy);
-        var macroF1 = Summary(m => m.MacroF1);
-        description.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Per fold: accuracy {accuracy.Mean:F3} ± {accuracy.Std:F3}, macro-F1 {macroF1.Mean:F3} ± {macroF1.Std:F3} (mean ± population std over the {result.Folds.Count} held-out folds); the figures below pool all folds"));
-        var context = new Dictionary<string, object?>
+        var cv = result.CrossValidatedMetrics;
+        var accuracy = Summary(x => x.Accuracy);
+        var macroF1 = Summary(x => x.MacroF1);
+        description.Add(string.Create(inv, $"Final search (the shipped model): {result.Trials.Count} trials in {result.Elapsed.TotalSeconds:F0} s (stopped: {result.StoppedBecause}) over {result.Folds.Description}; the winner's inner cross-validation, **maximised by the search**: accuracy {cv.Accuracy:F3}, macro-F1 {cv.MacroF1:F3} pooled ({metric} {best.Mean:F3} ± {best.Std:F3} per fold)"));
+        if (best.Config.SpeakerNormalization)
         {
-            ["model"] = best.Config.ToString(),
-            ["data"] = data.Corpus.Name,
-            ["split"] = result.Folds.Description,
-            ["foldMean"] = Math.Round(best.Mean, 6),
-            ["foldStd"] = Math.Round(best.Std, 6),
-            ["foldAccuracy"] = new { mean = accuracy.Mean, std = accuracy.Std },
-            ["foldMacroF1"] = new { mean = macroF1.Mean, std = macroF1.Std },
-            ["folds"] = perFold.Select((m, k) => new { fold = k + 1, speakers = result.Folds.SpeakersPerFold[k], accuracy = Math.Round(m.Accuracy, 6), macroF1 = Math.Round(m.MacroF1, 6), clips = m.Count }).ToArray(),
+            description.Add($"Speaker normalisation: each speaker's features are standardised with statistics shrunk toward the training speakers' (τ = {best.Config.SpeakerShrinkage:G3}); held-out speakers' profiles came from {EnrolmentProtocol.Describe(result.EnrolmentClips)} of the speaker, never the scored clip.");
+        }
+
+        context["innerCrossValidation"] = new
+        {
+            note = "the final search's winner on its own folds: the search maximised this, so it is optimistic",
+            split = result.Folds.Description,
+            accuracy = Math.Round(cv.Accuracy, 6),
+            macroF1 = Math.Round(cv.MacroF1, 6),
+            foldAccuracy = new { mean = accuracy.Mean, std = accuracy.Std },
+            foldMacroF1 = new { mean = macroF1.Mean, std = macroF1.Std },
+            folds = perFold.Select((x, k) => new { fold = k + 1, speakers = result.Folds.SpeakersPerFold[k], accuracy = Math.Round(x.Accuracy, 6), macroF1 = Math.Round(x.MacroF1, 6), clips = x.Count }).ToArray(),
         };
-        EvaluationReport.Write(dir, result.CrossValidatedMetrics, $"{data.Corpus.Name}: cross-validated ({result.Folds.Count} speaker-grouped folds)", description, context);
+        string title = nested is not null
+            ? $"{data.Corpus.Name}: nested speaker-independent estimate ({nested.Outer.Count} outer folds)"
+            : $"{data.Corpus.Name}: cross-validated ({result.Folds.Count} speaker-grouped folds; not nested)";
+        EvaluationReport.Write(dir, headline, title, description, context);
+        if (nested is { Enrolment.Count: > 0 })
+        {
+            Charts.EnrolmentCurve(nested.Enrolment, null, $"{data.Corpus.Name}: nested accuracy by enrolment size").SaveSvgAndPng(Path.Combine(dir, "enrolment"), 640, 420);
+            var md = new System.Text.StringBuilder(File.ReadAllText(Path.Combine(dir, "report.md")));
+            md.AppendLine().AppendLine("## Enrolment curve (nested, held-out speakers)").AppendLine().AppendLine("| enrolment clips per speaker | accuracy | macro-F1 |").AppendLine("|---|---:|---:|");
+            foreach (var p in nested.Enrolment)
+            {
+                md.AppendLine(string.Create(inv, $"| {EnrolmentProtocol.Describe(p.Clips)} | {p.Accuracy:F3} | {p.MacroF1:F3} |"));
+            }
+
+            md.AppendLine().AppendLine("![enrolment curve](enrolment.svg)");
+            EvaluationReport.AtomicWrite(Path.Combine(dir, "report.md"), md.ToString());
+        }
+
         LeaderboardReport.Write(dir, result);
     }
+
+    private static string MetricName(OptimizationMetric metric) => metric == OptimizationMetric.Accuracy ? "accuracy" : "macro-F1";
 }

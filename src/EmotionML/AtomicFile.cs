@@ -4,7 +4,7 @@ namespace EmotionML;
 /// Writes a file through a temporary sibling and a rename, so that a crash or a full disk never leaves a
 /// half-written file where a good one was: readers see the old file or the new one, nothing in between.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> with whatever <paramref name="write"/> puts into the stream.</summary>
     /// <param name="path">The file to create or replace.</param>

@@ -1,19 +1,18 @@
 using System.Collections.Concurrent;
 using EmotionML.Audio;
 using EmotionML.Features;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace EmotionML;
 
 /// <summary>
 /// Recognises the emotion in speech: <c>engine.Predict(stream)</c>. Loads a model bundle (a file, a stream, or
-/// the default model embedded in this package), decodes any supported audio, computes exactly the features the
-/// model was trained on, and returns the probability of every label.
+/// the default model embedded in this package), decodes any supported audio, gates silence, computes exactly the
+/// features the model was trained on, and scores them through the model's <see cref="EmotionModel"/>, the one
+/// path from features to probabilities that training and evaluation use too.
 /// <para>
-/// One instance is safe to share across threads: ML.NET's <c>PredictionEngine</c> is not, so the engine keeps
-/// a pool of them (one per concurrent caller, created on demand, reused afterwards); feature extraction is
-/// thread-safe by itself. Many threads predicting at once get exactly the results of predicting one by one.
+/// One instance is safe to share across threads; many threads predicting at once get exactly the results of
+/// predicting one by one. Disposing it while calls are in flight lets them finish; later calls throw
+/// <see cref="ObjectDisposedException"/>.
 /// </para>
 /// </summary>
 public sealed class EmotionEngine : IDisposable
@@ -21,27 +20,30 @@ public sealed class EmotionEngine : IDisposable
     /// <summary>The name of the embedded default model resource.</summary>
     public const string DefaultModelResource = "EmotionML.default.emlmodel";
 
-    private readonly MLContext _ml = new(0);
-    private readonly ITransformer _model;
+    /// <summary>The most source rates whose resampler is kept (the filters are designed once per rate).</summary>
+    private const int MaxCachedResamplers = 8;
+
     private readonly SpeechFeatureExtractor _extractor;
     private readonly AudioDecoder _decoder;
-    private readonly ConcurrentBag<PredictionEngine<FeatureInput, ScoreOutput>> _pool = new();
     private readonly ConcurrentDictionary<int, PolyphaseResampler> _resamplers = new();
-    private readonly SchemaDefinition _inputSchema;
     private readonly EngineOptions _options;
-    private bool _disposed;
+    private int _disposed;
 
     private EmotionEngine(ModelBundle bundle, EngineOptions? options)
     {
         Bundle = bundle;
         _options = options ?? new EngineOptions();
-        _model = bundle.LoadModel(_ml);
+        Model = EmotionModel.Load(bundle);
         _extractor = new SpeechFeatureExtractor(bundle.Manifest.FeatureOptions);
         _decoder = new AudioDecoder(_options.Audio);
-        _inputSchema = SchemaDefinition.Create(typeof(FeatureInput));
-        _inputSchema[nameof(FeatureInput.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, _extractor.Schema.Columns.Count);
         Labels = bundle.Manifest.Labels;
     }
+
+    /// <summary>How many source rates' resamplers are cached (bounded).</summary>
+    internal int CachedResamplerCount => _resamplers.Count;
+
+    /// <summary>The model that turns feature vectors into probabilities.</summary>
+    public EmotionModel Model { get; }
 
     /// <summary>The bundle the engine runs.</summary>
     public ModelBundle Bundle { get; }
@@ -50,7 +52,7 @@ public sealed class EmotionEngine : IDisposable
     public IReadOnlyList<string> Labels { get; }
 
     /// <summary>Whether the model expects speaker-normalised features (then pass a <see cref="SpeakerProfile"/>).</summary>
-    public bool RequiresSpeakerProfile => Bundle.Manifest.SpeakerNormalization;
+    public bool RequiresSpeakerProfile => Model.RequiresSpeakerProfile;
 
     /// <summary>Loads a bundle file.</summary>
     /// <param name="path">The bundle.</param>
@@ -78,7 +80,7 @@ public sealed class EmotionEngine : IDisposable
     /// <exception cref="SilentAudioException">The clip is empty or silent.</exception>
     public EmotionPrediction Predict(Stream audio, SpeakerProfile? speaker = null)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         var clip = _decoder.Decode(audio);
         return Predict(clip.Samples, clip.SampleRate, speaker);
     }
@@ -89,32 +91,14 @@ public sealed class EmotionEngine : IDisposable
     /// <param name="speaker">The speaker's profile, required by speaker-normalised models.</param>
     public EmotionPrediction Predict(ReadOnlySpan<float> samples, int sampleRate, SpeakerProfile? speaker = null)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var vector = Features(samples, sampleRate);
-        if (RequiresSpeakerProfile)
+        ThrowIfDisposed();
+        if (RequiresSpeakerProfile && speaker is null)
         {
-            if (speaker is null)
-            {
-                throw new InvalidOperationException("This model was trained on speaker-normalised features: create a SpeakerProfile from a few clips of the speaker (CreateSpeakerProfile) and pass it to Predict.");
-            }
-
-            vector = SpeakerNormalizer.Apply(vector, (speaker.Mean, speaker.Std));
+            throw new InvalidOperationException("This model was trained on speaker-normalised features: create a SpeakerProfile from a few other clips of the speaker (CreateSpeakerProfile) and pass it to Predict.");
         }
 
-        var scores = Score(vector);
-        // Softmax models already sum to 1; one-versus-all models give per-class probabilities, scaled here to sum to 1.
-        float sum = 0;
-        foreach (float v in scores)
-        {
-            sum += Math.Max(0, v);
-        }
-
-        for (int i = 0; i < scores.Length; i++)
-        {
-            scores[i] = sum > 0 ? Math.Max(0, scores[i]) / sum : 1f / scores.Length;
-        }
-
-        int best = ModelScorer.ArgMax(scores);
+        var scores = Model.PredictProbabilities(Features(samples, sampleRate), speaker);
+        int best = EmotionModel.ArgMax(scores);
         var map = new Dictionary<string, float>(Labels.Count);
         for (int i = 0; i < Labels.Count; i++)
         {
@@ -135,7 +119,7 @@ public sealed class EmotionEngine : IDisposable
     /// <param name="cancellationToken">Stops the enumeration.</param>
     public IEnumerable<EmotionSegment> PredictSegments(Stream audio, SegmentOptions? options = null, SpeakerProfile? speaker = null, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(audio);
         options ??= new SegmentOptions();
         if (options.Hop <= TimeSpan.Zero || options.WindowLength < options.Hop)
@@ -198,52 +182,71 @@ public sealed class EmotionEngine : IDisposable
         }
     }
 
-    /// <summary>Recognises the emotion in encoded audio without blocking the caller.</summary>
+    /// <summary>
+    /// Recognises the emotion in encoded audio without blocking the caller: the stream is read asynchronously (as
+    /// ASP.NET Core's request bodies must be), at most <see cref="AudioDecoderOptions.MaxBufferedBytes"/> of it,
+    /// then decoded and scored on the thread pool.
+    /// </summary>
     /// <param name="audio">The audio.</param>
     /// <param name="speaker">The speaker's profile, if the model needs one.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
+    /// <exception cref="AudioDecodeException">The audio cannot be decoded, or is larger than MaxBufferedBytes (<see cref="AudioErrorKind.TooLong"/>).</exception>
     public async Task<EmotionPrediction> PredictAsync(Stream audio, SpeakerProfile? speaker = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audio);
+        ThrowIfDisposed();
+        long limit = _options.Audio.MaxBufferedBytes;
         var buffer = new MemoryStream();
-        await audio.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var chunk = new byte[81920];
+        int n;
+        while ((n = await audio.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + n > limit)
+            {
+                throw new AudioDecodeException(AudioErrorKind.TooLong, $"The audio stream is larger than the {limit} bytes PredictAsync buffers (AudioDecoderOptions.MaxBufferedBytes).");
+            }
+
+            buffer.Write(chunk, 0, n);
+        }
+
         buffer.Position = 0;
         return await Task.Run(() => Predict(buffer, speaker), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Per-speaker statistics from a few clips of the speaker (label-free), for speaker-normalised models.</summary>
-    /// <param name="clips">Two or more clips of the speaker (more is better: ten or so).</param>
+    /// <summary>
+    /// A speaker's profile from a few label-free clips of the speaker (an enrolment set), for speaker-normalised
+    /// models. Score the speaker's other clips with it: the model's report says how accuracy grows with the number
+    /// of enrolment clips.
+    /// </summary>
+    /// <param name="clips">Clips of the speaker.</param>
+    /// <exception cref="InvalidOperationException">The model does not use speaker normalisation.</exception>
     public SpeakerProfile CreateSpeakerProfile(IEnumerable<Stream> clips)
     {
         ArgumentNullException.ThrowIfNull(clips);
+        ThrowIfDisposed();
+        if (!RequiresSpeakerProfile)
+        {
+            throw new InvalidOperationException("This model does not use speaker normalisation: it needs no profile.");
+        }
+
         var vectors = clips.Select(c =>
         {
             var clip = _decoder.Decode(c);
             return Features(clip.Samples, clip.SampleRate);
         }).ToArray();
-        if (vectors.Length < 2)
-        {
-            throw new ArgumentException("A speaker profile needs at least two clips.", nameof(clips));
-        }
-
-        var (mean, std) = SpeakerNormalizer.Statistics(vectors);
-        return new SpeakerProfile(mean, std, vectors.Length);
+        return Model.CreateSpeakerProfile(vectors);
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            return;
-        }
-
-        _disposed = true;
-        while (_pool.TryTake(out var engine))
-        {
-            engine.Dispose();
+            Model.Dispose();
         }
     }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
     private float[] Features(ReadOnlySpan<float> samples, int sampleRate)
     {
@@ -264,8 +267,17 @@ public sealed class EmotionEngine : IDisposable
             return _extractor.Extract(samples, sampleRate).Values;
         }
 
-        // Filter design costs more than filtering a clip: one resampler per source rate, shared (they are immutable).
-        var resampler = _resamplers.GetOrAdd(sampleRate, rate => PolyphaseResampler.Create(rate, target));
+        // Filter design costs more than filtering a clip: one resampler per source rate, shared (they are immutable);
+        // a bounded number of rates is kept, so clips at ever new rates cannot grow the cache without limit.
+        if (!_resamplers.TryGetValue(sampleRate, out var resampler))
+        {
+            resampler = PolyphaseResampler.Create(sampleRate, target);
+            if (_resamplers.Count < MaxCachedResamplers)
+            {
+                _resamplers.TryAdd(sampleRate, resampler);
+            }
+        }
+
         return _extractor.Extract(resampler.Resample(samples), target).Values;
     }
 
@@ -279,35 +291,5 @@ public sealed class EmotionEngine : IDisposable
         }
 
         return 10 * Math.Log10(power / samples.Length + 1e-30);
-    }
-
-    private float[] Score(float[] vector)
-    {
-        if (!_pool.TryTake(out var engine))
-        {
-            engine = _ml.Model.CreatePredictionEngine<FeatureInput, ScoreOutput>(_model, ignoreMissingColumns: true, inputSchemaDefinition: _inputSchema);
-        }
-
-        try
-        {
-            return (float[])engine.Predict(new FeatureInput { Features = vector, Label = Labels[0] }).Score.Clone();
-        }
-        finally
-        {
-            _pool.Add(engine);
-        }
-    }
-
-    private sealed class FeatureInput
-    {
-        public float[] Features { get; set; } = [];
-
-        public string Label { get; set; } = "";
-    }
-
-    private sealed class ScoreOutput
-    {
-        [ColumnName("Score")]
-        public float[] Score { get; set; } = [];
     }
 }

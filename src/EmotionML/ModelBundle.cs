@@ -9,14 +9,17 @@ namespace EmotionML;
 
 /// <summary>
 /// One file holding a trained model: a zip with <c>manifest.json</c> (labels, feature options and schema,
-/// training data, split and metrics, checksum) and <c>model.zip</c> (the ML.NET model). Written atomically;
-/// reading checks the format version, the checksum and that the feature options still produce the stored
-/// schema, and reports any problem as a <see cref="ModelBundleException"/>.
+/// speaker normalisation, training data, split and metrics), <c>model.zip</c> (the ML.NET model) and
+/// <c>checksum.sha256</c> (SHA-256 over every other entry, names and bytes, in name order: editing the manifest's
+/// labels or normalisation is detected like a damaged model). Written atomically; reading checks the format
+/// version, the checksum and that the feature options still produce the stored schema, and reports any problem as
+/// a <see cref="ModelBundleException"/>.
 /// </summary>
 public sealed class ModelBundle
 {
     private const string ManifestEntry = "manifest.json";
     private const string ModelEntry = "model.zip";
+    private const string ChecksumEntry = "checksum.sha256";
     private const long MaxEntryBytes = 512L * 1024 * 1024;
 
     internal static readonly JsonSerializerOptions Json = new()
@@ -38,17 +41,31 @@ public sealed class ModelBundle
     /// <summary>The serialised ML.NET model.</summary>
     public byte[] ModelBytes { get; }
 
-    /// <summary>Creates a bundle from a fitted model.</summary>
-    /// <param name="ml">The context the model was trained in.</param>
-    /// <param name="model">The fitted pipeline.</param>
-    /// <param name="inputSchema">The schema of the data it was fitted on.</param>
-    /// <param name="manifest">The manifest (its checksum is filled in).</param>
-    public static ModelBundle Create(MLContext ml, ITransformer model, DataViewSchema inputSchema, ModelManifest manifest)
+    /// <summary>
+    /// Creates a bundle from a model. The manifest's labels, schema and speaker normalisation are taken from the
+    /// model, so they cannot disagree with it; the rest (training data, validation) comes from
+    /// <paramref name="manifest"/>.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="manifest">What to record about it.</param>
+    public static ModelBundle Create(EmotionModel model, ModelManifest manifest)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(manifest);
         using var buffer = new MemoryStream();
-        ml.Model.Save(model, inputSchema, buffer);
+        var inputSchema = FeatureDataView.Create(model.Context, model.Schema, [], []).Schema;
+        model.Context.Model.Save(model.Transformer, inputSchema, buffer);
         var bytes = buffer.ToArray();
-        return new ModelBundle(manifest with { ModelSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) }, bytes);
+        return new ModelBundle(manifest with
+        {
+            Labels = model.Labels.ToArray(),
+            SchemaName = model.Schema.Name,
+            SchemaVersion = model.Schema.Version,
+            SchemaFingerprint = model.Schema.Fingerprint,
+            SchemaColumns = model.Schema.Columns.ToArray(),
+            SpeakerNormalization = model.SpeakerNormalization,
+            ModelSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+        }, bytes);
     }
 
     /// <summary>Writes the bundle atomically (temporary file, then rename).</summary>
@@ -59,15 +76,21 @@ public sealed class ModelBundle
     /// <param name="stream">The destination.</param>
     public void Save(Stream stream)
     {
+        var manifest = JsonSerializer.SerializeToUtf8Bytes(Manifest, Json);
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         using (var entry = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open())
         {
-            JsonSerializer.Serialize(entry, Manifest, Json);
+            entry.Write(manifest);
         }
 
         using (var entry = zip.CreateEntry(ModelEntry, CompressionLevel.NoCompression).Open())
         {
             entry.Write(ModelBytes);
+        }
+
+        using (var entry = zip.CreateEntry(ChecksumEntry, CompressionLevel.NoCompression).Open())
+        {
+            entry.Write(System.Text.Encoding.ASCII.GetBytes(Checksum([(ManifestEntry, manifest), (ModelEntry, ModelBytes)])));
         }
     }
 
@@ -102,6 +125,17 @@ public sealed class ModelBundle
         {
             var manifestBytes = ReadEntry(zip, ManifestEntry);
             var model = ReadEntry(zip, ModelEntry);
+            if (zip.GetEntry(ChecksumEntry) is null)
+            {
+                throw new ModelBundleException($"The bundle has no '{ChecksumEntry}' entry: it was written by an older EmotionML (format 1) or is not a bundle; retrain or re-save it with this version.");
+            }
+
+            var stored = System.Text.Encoding.ASCII.GetString(ReadEntry(zip, ChecksumEntry)).Trim();
+            if (!string.Equals(stored, Checksum([(ManifestEntry, manifestBytes), (ModelEntry, model)]), StringComparison.Ordinal))
+            {
+                throw new ModelBundleException("The bundle's contents do not match its checksum: the manifest or the model is corrupt or was modified.");
+            }
+
             ModelManifest manifest;
             try
             {
@@ -122,9 +156,9 @@ public sealed class ModelBundle
                 throw new ModelBundleException("The bundle's model does not match its checksum: the file is corrupt or was modified.");
             }
 
-            if (manifest.Labels.Count < 2)
+            if (manifest.Labels.Count < 2 || manifest.Labels.Distinct(StringComparer.Ordinal).Count() != manifest.Labels.Count)
             {
-                throw new ModelBundleException("The bundle's manifest lists fewer than two labels.");
+                throw new ModelBundleException("The bundle's manifest must list two or more distinct labels.");
             }
 
             FeatureSchema expected;
@@ -163,6 +197,19 @@ public sealed class ModelBundle
         {
             throw new ModelBundleException($"The bundle's ML.NET model could not be loaded: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>SHA-256 (lower-case hex) over the entries' names, lengths and bytes, in the order given.</summary>
+    private static string Checksum(IEnumerable<(string Name, byte[] Bytes)> entries)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (name, bytes) in entries)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{name}\n{bytes.Length}\n"));
+            hash.AppendData(bytes);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private static byte[] ReadEntry(ZipArchive zip, string name)

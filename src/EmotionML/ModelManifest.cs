@@ -9,7 +9,7 @@ namespace EmotionML;
 public sealed record ModelManifest
 {
     /// <summary>The bundle format this library writes.</summary>
-    public const int CurrentFormatVersion = 1;
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>Bundle format version.</summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
@@ -38,8 +38,11 @@ public sealed record ModelManifest
     /// <summary>Feature column names.</summary>
     public IReadOnlyList<string> SchemaColumns { get; init; } = [];
 
-    /// <summary>Whether features are standardised per speaker before the model (see the README on how to supply a speaker's clips).</summary>
-    public bool SpeakerNormalization { get; init; }
+    /// <summary>
+    /// How features are standardised per speaker before the model, or null when the model needs no speaker
+    /// profile (see the README on enrolment clips).
+    /// </summary>
+    public SpeakerNormalization? SpeakerNormalization { get; init; }
 
     /// <summary>The trainer and its hyper-parameters.</summary>
     public string Trainer { get; init; } = "";
@@ -53,7 +56,7 @@ public sealed record ModelManifest
     /// <summary>How the model was validated and what it scored.</summary>
     public ValidationSummary Validation { get; init; } = new();
 
-    /// <summary>SHA-256 of the ML.NET model entry.</summary>
+    /// <summary>SHA-256 of the ML.NET model entry (the bundle's own checksum covers the manifest too).</summary>
     public string ModelSha256 { get; init; } = "";
 
     /// <summary>The feature schema the model expects.</summary>
@@ -105,4 +108,58 @@ public sealed record ValidationSummary
 
     /// <summary>Weighted F1 of all out-of-fold predictions together.</summary>
     public double WeightedF1 { get; init; }
+
+    /// <summary>
+    /// The estimate to quote: nested evaluation, where the whole search ran again inside each outer fold on that
+    /// fold's training speakers only and its winner was scored once on the held-out speakers; null when skipped.
+    /// The figures above are the final winner's inner cross-validation, which the search maximised (optimistic).
+    /// </summary>
+    public NestedSummary? Nested { get; init; }
+
+    /// <summary>For speaker-normalised models: accuracy by number of enrolment clips (held-out speakers, nested when available).</summary>
+    public IReadOnlyList<EnrolmentPoint> Enrolment { get; init; } = [];
+}
+
+/// <summary>A nested, speaker-independent estimate.</summary>
+public sealed record NestedSummary
+{
+    /// <summary>The outer split.</summary>
+    public string Split { get; init; } = "";
+
+    /// <summary>Outer folds.</summary>
+    public int OuterFolds { get; init; }
+
+    /// <summary>Accuracy over all outer held-out predictions together.</summary>
+    public double Accuracy { get; init; }
+
+    /// <summary>Macro-F1 over all outer held-out predictions together.</summary>
+    public double MacroF1 { get; init; }
+
+    /// <summary>Mean of the outer folds' accuracy.</summary>
+    public double AccuracyFoldMean { get; init; }
+
+    /// <summary>Population std of the outer folds' accuracy.</summary>
+    public double AccuracyFoldStd { get; init; }
+
+    /// <summary>Mean of the outer folds' macro-F1.</summary>
+    public double MacroF1FoldMean { get; init; }
+
+    /// <summary>Population std of the outer folds' macro-F1.</summary>
+    public double MacroF1FoldStd { get; init; }
+
+    /// <summary>Enrolment clips per held-out speaker for speaker-normalised winners (0 when none needed one).</summary>
+    public int EnrolmentClips { get; init; }
+}
+
+/// <summary>One point of an enrolment curve.</summary>
+public sealed record EnrolmentPoint
+{
+    /// <summary>Enrolment clips per speaker; 0 means all of the speaker's other clips.</summary>
+    public int Clips { get; init; }
+
+    /// <summary>Accuracy on the clips scored.</summary>
+    public double Accuracy { get; init; }
+
+    /// <summary>Macro-F1 on the clips scored.</summary>
+    public double MacroF1 { get; init; }
 }

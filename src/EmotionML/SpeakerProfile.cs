@@ -1,9 +1,9 @@
 namespace EmotionML;
 
 /// <summary>
-/// Per-speaker feature statistics for models trained with speaker normalisation: built from a few clips of the
-/// speaker (an enrolment set, label-free) with <see cref="EmotionEngine.CreateSpeakerProfile"/>, then passed to
-/// <c>Predict</c> for that speaker's clips.
+/// A speaker's feature statistics for models trained with speaker normalisation: built from a few label-free clips
+/// of the speaker (an enrolment set) with <see cref="EmotionEngine.CreateSpeakerProfile"/> or
+/// <see cref="EmotionModel.CreateSpeakerProfile"/>, then passed to <c>Predict</c> for that speaker's other clips.
 /// </summary>
 public sealed class SpeakerProfile
 {

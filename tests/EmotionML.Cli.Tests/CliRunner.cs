@@ -5,7 +5,8 @@ namespace EmotionML.Cli.Tests;
 /// <summary>Runs the built <c>emotionml</c> tool as a separate process, as a user would.</summary>
 internal static class CliRunner
 {
-    public static (int ExitCode, string StdOut, string StdErr) Run(params string[] args)
+    /// <summary>Starts the tool without waiting (the caller reads its output and ends it).</summary>
+    public static Process Start(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -20,7 +21,19 @@ internal static class CliRunner
             psi.ArgumentList.Add(a);
         }
 
-        using var process = Process.Start(psi)!;
+        return Process.Start(psi)!;
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
+    public static void Interrupt(Process process)
+    {
+        using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
+    public static (int ExitCode, string StdOut, string StdErr) Run(params string[] args)
+    {
+        using var process = Start(args);
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
         if (!process.WaitForExit(120_000))

@@ -12,15 +12,31 @@ public sealed class TrainEvaluateCommandTests : IDisposable
 
     private string EmoDb => Path.Combine(SharedData.RootPath, "data", "emodb");
 
-    [Fact]
-    public void Train_writes_a_bundle_and_report_that_info_and_evaluate_read()
+    /// <summary>EmoDB split by speaker into two folders: training speakers and two held-out speakers (15, 16).</summary>
+    private (string Train, string HeldOut) SplitEmoDb()
     {
+        string train = Path.Combine(_temp, "emodb-train"), heldOut = Path.Combine(_temp, "emodb-heldout");
+        Directory.CreateDirectory(train);
+        Directory.CreateDirectory(heldOut);
+        foreach (var file in Directory.GetFiles(Path.Combine(EmoDb, "wav")))
+        {
+            var name = Path.GetFileName(file);
+            File.Copy(file, Path.Combine(name.StartsWith("15", StringComparison.Ordinal) || name.StartsWith("16", StringComparison.Ordinal) ? heldOut : train, name));
+        }
+
+        return (train, heldOut);
+    }
+
+    [Fact]
+    public void Train_writes_a_bundle_with_a_nested_estimate_that_info_and_evaluate_on_held_out_speakers_read()
+    {
+        var (train, heldOut) = SplitEmoDb();
         var model = Path.Combine(_temp, "models", "emodb.emlmodel");
         var cache = Path.Combine(_temp, "cache");
-        var (exit, stdout, stderr) = CliRunner.Run("train", "--data", EmoDb, "--folds", "10", "--max-trials", "2", "--trainers", "sdca", "--time", "120", "--cache", cache, "--out", model);
+        var (exit, stdout, stderr) = CliRunner.Run("train", "--data", train, "--corpus", "emodb", "--folds", "3", "--max-trials", "2", "--trainers", "sdca", "--time", "600", "--cache", cache, "--out", model);
         Assert.True(exit == 0, stderr);
-        Assert.Contains("leave-one-speaker-out (10 folds)", stderr);
-        Assert.Contains("macro-F1", stdout);
+        Assert.Contains("3 folds", stderr);
+        Assert.Contains("Nested estimate", stdout);
         Assert.True(File.Exists(model));
         var report = Path.Combine(_temp, "models", "emodb.report");
         foreach (var file in new[] { "report.json", "report.md", "confusion.svg", "confusion.png", "per-class.svg", "per-class.png", "leaderboard.md" })
@@ -28,24 +44,89 @@ public sealed class TrainEvaluateCommandTests : IDisposable
             Assert.True(File.Exists(Path.Combine(report, file)), file);
         }
 
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "report.json"))))
+        {
+            var nested = json.RootElement.GetProperty("nested");
+            Assert.InRange(nested.GetProperty("accuracy").GetDouble(), 0.3, 1.0);
+            Assert.InRange(nested.GetProperty("macroF1").GetDouble(), 0.3, 1.0);
+            Assert.Equal(3, nested.GetProperty("folds").GetArrayLength());
+            // The headline is the nested figure, not the search-maximised one.
+            Assert.Equal(nested.GetProperty("accuracy").GetDouble(), json.RootElement.GetProperty("accuracy").GetDouble());
+        }
+
         var info = CliRunner.Run("info", model);
         Assert.Equal(0, info.ExitCode);
         Assert.Contains("boredom", info.StdOut);
-        Assert.Contains("leave-one-speaker-out", info.StdOut);
+        Assert.Contains("nested estimate", info.StdOut);
 
-        var evaluation = CliRunner.Run("evaluate", "--model", model, "--data", EmoDb, "--cache", cache, "--format", "json");
+        var evaluation = CliRunner.Run("evaluate", "--model", model, "--data", heldOut, "--corpus", "emodb", "--cache", cache, "--format", "json");
         Assert.True(evaluation.ExitCode == 0, evaluation.StdErr);
         using var doc = JsonDocument.Parse(evaluation.StdOut);
         var root = doc.RootElement;
-        Assert.InRange(root.GetProperty("accuracy").GetDouble(), 0.5, 1.0);
-        Assert.InRange(root.GetProperty("macroF1").GetDouble(), 0.5, 1.0);
+        int heldOutClips = Directory.GetFiles(heldOut).Length;
+        // Speakers 15 and 16 were never trained on; 7 classes make chance about 0.14.
+        Assert.InRange(root.GetProperty("accuracy").GetDouble(), 0.4, 1.0);
         Assert.Equal(7, root.GetProperty("perClass").GetArrayLength());
         var confusion = root.GetProperty("confusion");
-        Assert.Equal(7, confusion.GetProperty("labels").GetArrayLength());
-        Assert.Equal(535, confusion.GetProperty("matrix").EnumerateArray().Sum(row => row.EnumerateArray().Sum(c => c.GetInt32())));
+        Assert.Equal(heldOutClips, confusion.GetProperty("matrix").EnumerateArray().Sum(row => row.EnumerateArray().Sum(c => c.GetInt32())));
+        Assert.Equal(0, root.GetProperty("speakersAlsoInTraining").GetArrayLength());
+
         // Evaluating on the training speakers is flagged, never passed off as a held-out estimate.
-        Assert.Equal(10, root.GetProperty("speakersAlsoInTraining").GetArrayLength());
-        Assert.Contains("Warning", File.ReadAllText(Path.Combine(_temp, "models", "emodb.evaluation-emodb", "report.md")));
+        var onTraining = CliRunner.Run("evaluate", "--model", model, "--data", train, "--corpus", "emodb", "--cache", cache, "--format", "json");
+        using var trained = JsonDocument.Parse(onTraining.StdOut);
+        Assert.Equal(8, trained.RootElement.GetProperty("speakersAlsoInTraining").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_first_ctrl_c_saves_the_best_model_so_far_and_a_second_aborts_with_nothing_written()
+    {
+        var (train, _) = SplitEmoDb();
+        var cache = Path.Combine(_temp, "cache");
+        var saved = Path.Combine(_temp, "stopped.emlmodel");
+        using (var process = CliRunner.Start("train", "--data", train, "--corpus", "emodb", "--folds", "3", "--trainers", "sdca,lbfgs", "--time", "3000", "--no-importance", "--cache", cache, "--out", saved))
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            WaitForLine(process, line => line.StartsWith("#1 ", StringComparison.Ordinal));
+            CliRunner.Interrupt(process);
+            var rest = process.StandardError.ReadToEndAsync();
+            Assert.True(process.WaitForExit(120_000), "train did not stop after Ctrl+C");
+            string errors = await rest, output = await stdout;
+            Assert.True(process.ExitCode == 0, errors);
+            Assert.Contains("stopped", errors);
+            Assert.Contains("No nested estimate", output);
+            Assert.True(File.Exists(saved));
+            Assert.Contains("Ctrl+C", File.ReadAllText(Path.Combine(_temp, "stopped.report", "report.md")));
+        }
+
+        var aborted = Path.Combine(_temp, "aborted.emlmodel");
+        using (var process = CliRunner.Start("train", "--data", train, "--corpus", "emodb", "--folds", "3", "--trainers", "sdca,lbfgs", "--time", "3000", "--no-importance", "--cache", cache, "--out", aborted))
+        {
+            _ = process.StandardOutput.ReadToEndAsync();
+            WaitForLine(process, line => line.StartsWith("#1 ", StringComparison.Ordinal));
+            CliRunner.Interrupt(process);
+            Thread.Sleep(200);
+            CliRunner.Interrupt(process);
+            _ = process.StandardError.ReadToEndAsync();
+            Assert.True(process.WaitForExit(60_000), "train did not end after a second Ctrl+C");
+            Assert.NotEqual(0, process.ExitCode);
+            Assert.False(File.Exists(aborted));
+            Assert.False(Directory.Exists(Path.Combine(_temp, "aborted.report")));
+        }
+    }
+
+    private static void WaitForLine(System.Diagnostics.Process process, Func<string, bool> match)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (DateTime.UtcNow < deadline)
+        {
+            var line = process.StandardError.ReadLine() ?? throw new InvalidOperationException("train ended before its first trial");
+            if (match(line))
+            {
+                return;
+            }
+        }
+
+        throw new TimeoutException("no trial within 3 minutes");
     }
 
     [Fact]
@@ -53,7 +134,7 @@ public sealed class TrainEvaluateCommandTests : IDisposable
     {
         var model = Path.Combine(_temp, "emodb.emlmodel");
         var cache = Path.Combine(_temp, "cache");
-        Assert.Equal(0, CliRunner.Run("train", "--data", EmoDb, "--folds", "3", "--max-trials", "1", "--trainers", "sdca", "--cache", cache, "--out", model).ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--data", EmoDb, "--folds", "3", "--max-trials", "1", "--trainers", "sdca", "--nested", "false", "--cache", cache, "--out", model).ExitCode);
         var ravdessSubset = Path.Combine(_temp, "ravdess");
         Directory.CreateDirectory(ravdessSubset);
         foreach (var file in Directory.GetFiles(Path.Combine(SharedData.RavdessDir, "Actor_03")))

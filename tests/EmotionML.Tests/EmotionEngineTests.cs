@@ -113,15 +113,129 @@ public sealed class EmotionEngineTests(EngineFixture fixture) : IClassFixture<En
     }
 
     [Fact]
-    public void Speaker_normalised_models_need_a_profile_of_the_speaker()
+    public void Speaker_normalised_models_score_a_speaker_with_a_profile_from_other_clips()
     {
         using var engine = EmotionEngine.Load(fixture.NormalizedModelPath);
         Assert.True(engine.RequiresSpeakerProfile);
         var speaker = fixture.HeldOut.Where(i => i.Speaker == "emodb:16").ToArray();
         Assert.Throws<InvalidOperationException>(() => engine.Predict(File.OpenRead(speaker[0].Path)));
-        var profile = engine.CreateSpeakerProfile(speaker.Select(i => (Stream)File.OpenRead(i.Path)));
-        Assert.Equal(speaker.Length, profile.Clips);
-        int correct = speaker.Count(i => engine.Predict(File.OpenRead(i.Path), profile).Label == i.Label);
-        Assert.True(correct > speaker.Length * 0.45, $"{correct} of {speaker.Length}");
+        // Enrol with 8 clips; score only the speaker's other clips.
+        var enrolment = speaker.Take(8).ToArray();
+        var scored = speaker.Skip(8).ToArray();
+        var profile = engine.CreateSpeakerProfile(enrolment.Select(i => (Stream)File.OpenRead(i.Path)));
+        Assert.Equal(8, profile.Clips);
+        int correct = scored.Count(i => engine.Predict(File.OpenRead(i.Path), profile).Label == i.Label);
+        // 7 classes: chance is about 0.14.
+        Assert.True(correct > scored.Length * 0.4, $"{correct} of {scored.Length}");
+        using var plain = EmotionEngine.Load(fixture.ModelPath);
+        Assert.Throws<InvalidOperationException>(() => plain.CreateSpeakerProfile(enrolment.Select(i => (Stream)File.OpenRead(i.Path))));
+    }
+
+    [Fact]
+    public async Task Disposing_while_predictions_are_in_flight_lets_them_finish_and_leaks_no_engine()
+    {
+        var engine = EmotionEngine.Load(fixture.ModelPath);
+        var clips = fixture.HeldOut.Take(8).Select(i => new AudioDecoder().Decode(i.Path)).ToArray();
+        var expected = clips.Select(c => engine.Predict(c.Samples, c.SampleRate).Label).ToArray();
+        int done = 0, refused = 0;
+        using var start = new Barrier(5);
+        var workers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+        {
+            start.SignalAndWait();
+            for (int n = 0; n < 40; n++)
+            {
+                try
+                {
+                    Assert.Equal(expected[n % clips.Length], engine.Predict(clips[n % clips.Length].Samples, clips[n % clips.Length].SampleRate).Label);
+                    Interlocked.Increment(ref done);
+                }
+                catch (ObjectDisposedException)
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        })).ToArray();
+        start.SignalAndWait();
+        Thread.Sleep(100);
+        engine.Dispose();
+        await Task.WhenAll(workers);
+        Assert.Equal(160, done + refused);
+        Assert.True(refused > 0, "predictions after Dispose must be refused");
+        Assert.Equal(0, engine.Model.PooledEngineCount);
+        Assert.Throws<ObjectDisposedException>(() => engine.Predict(clips[0].Samples, clips[0].SampleRate));
+    }
+
+    [Fact]
+    public void The_engine_pool_and_the_resampler_cache_are_bounded()
+    {
+        using var engine = EmotionEngine.Load(fixture.ModelPath);
+        var clip = new AudioDecoder().Decode(fixture.HeldOut[0].Path);
+        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 32 }, _ => engine.Predict(clip.Samples, clip.SampleRate));
+        Assert.InRange(engine.Model.PooledEngineCount, 1, EmotionModel.MaxPooledEngines);
+        // Clips at twelve different rates: at most eight resamplers are kept.
+        foreach (int rate in new[] { 8000, 11025, 12000, 22050, 24000, 32000, 44100, 48000, 88200, 96000, 176400, 192000 })
+        {
+            var resampled = clip.ResampleTo(rate);
+            engine.Predict(resampled.Samples, rate);
+        }
+
+        Assert.InRange(engine.CachedResamplerCount, 1, 8);
+    }
+
+    [Fact]
+    public async Task PredictAsync_buffers_at_most_MaxBufferedBytes()
+    {
+        var bytes = await File.ReadAllBytesAsync(fixture.HeldOut[0].Path);
+        using var engine = EmotionEngine.Load(fixture.ModelPath, new EngineOptions { Audio = AudioDecoderOptions.Default with { MaxBufferedBytes = bytes.Length - 1 } });
+        var error = await Assert.ThrowsAsync<AudioDecodeException>(() => engine.PredictAsync(NonSeekableStream.Of(bytes)));
+        Assert.Equal(AudioErrorKind.TooLong, error.Kind);
+        using var roomy = EmotionEngine.Load(fixture.ModelPath, new EngineOptions { Audio = AudioDecoderOptions.Default with { MaxBufferedBytes = bytes.Length } });
+        Assert.NotNull((await roomy.PredictAsync(NonSeekableStream.Of(bytes))).Label);
+    }
+
+    [Fact]
+    public void A_bundle_whose_manifest_was_edited_or_whose_model_disagrees_with_its_labels_is_refused()
+    {
+        var bytes = File.ReadAllBytes(fixture.ModelPath);
+        // Swap two labels in the manifest, leaving the model untouched: the checksum covers the manifest too.
+        var edited = EditManifest(bytes, json => json.Replace("\"boredom\"", "\"bored\"", StringComparison.Ordinal));
+        Assert.Contains("checksum", Assert.Throws<ModelBundleException>(() => EmotionEngine.Load(new MemoryStream(edited))).Message);
+        var unnormalised = EditManifest(File.ReadAllBytes(fixture.NormalizedModelPath), json => json.Replace("\"shrinkage\"", "\"shrinkage_\"", StringComparison.Ordinal));
+        Assert.Throws<ModelBundleException>(() => EmotionEngine.Load(new MemoryStream(unnormalised)));
+
+        // A model whose score count is not its label count.
+        var bundle = ModelBundle.Load(fixture.ModelPath);
+        var ml = new Microsoft.ML.MLContext(0);
+        var transformer = bundle.LoadModel(ml);
+        var error = Assert.Throws<ModelBundleException>(() => EmotionModel.FromTransformer(ml, transformer, bundle.Manifest.Schema, bundle.Manifest.Labels.Take(5).ToArray()));
+        Assert.Contains("7 scores", error.Message);
+    }
+
+    private static byte[] EditManifest(byte[] bundle, Func<string, string> edit)
+    {
+        using var input = new System.IO.Compression.ZipArchive(new MemoryStream(bundle), System.IO.Compression.ZipArchiveMode.Read);
+        using var output = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(output, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in input.Entries)
+            {
+                using var source = entry.Open();
+                using var buffer = new MemoryStream();
+                source.CopyTo(buffer);
+                var content = buffer.ToArray();
+                if (entry.Name == "manifest.json")
+                {
+                    var text = System.Text.Encoding.UTF8.GetString(content);
+                    var changed = edit(text);
+                    Assert.NotEqual(text, changed);
+                    content = System.Text.Encoding.UTF8.GetBytes(changed);
+                }
+
+                using var target = zip.CreateEntry(entry.FullName).Open();
+                target.Write(content);
+            }
+        }
+
+        return output.ToArray();
     }
 }

@@ -121,6 +121,37 @@ public sealed class CorpusReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_csv_manifest_with_quoted_commas_quotes_and_line_breaks_parses()
+    {
+        Touch("clips/take 1, loud.wav");
+        Touch("clips/b.wav");
+        // RFC 4180: a path with a comma, a note with a doubled quote and a line break inside quotes.
+        File.WriteAllText(Path.Combine(_root, "manifest.csv"),
+            "path,label,speaker,note\n\"clips/take 1, loud.wav\",angry,\"Smith, J.\",\"said \"\"no\"\"\"\nclips/b.wav,sad,s2,\"two\nlines\"\n");
+        var csv = CorpusReader.Read(Path.Combine(_root, "manifest.csv"), CorpusFormat.Csv, new CorpusReadOptions { Strict = true });
+        Assert.Equal(2, csv.Items.Count);
+        var first = csv.Items.Single(i => i.Label == "angry");
+        Assert.EndsWith("take 1, loud.wav", first.Path);
+        Assert.Equal("csv:Smith, J.", first.Speaker);
+        Assert.Equal("said \"no\"", first.Metadata["note"]);
+        Assert.Equal("two\nlines", csv.Items.Single(i => i.Label == "sad").Metadata["note"]);
+    }
+
+    [Fact]
+    public void Folder_corpora_get_speakers_from_a_file_name_pattern()
+    {
+        Touch("angry/spk1_001.wav");
+        Touch("angry/spk2_001.wav");
+        Touch("sad/spk1_002.wav");
+        Touch("sad/nospeaker.wav");
+        var pattern = new System.Text.RegularExpressions.Regex("^(?<speaker>spk[0-9]+)_");
+        var corpus = CorpusReader.Read(_root, CorpusFormat.Folders, new CorpusReadOptions { SpeakerPattern = pattern });
+        Assert.True(corpus.HasSpeakers);
+        Assert.Equal(["folders:spk1", "folders:spk2"], corpus.Speakers);
+        Assert.Contains("does not match", Assert.Single(corpus.Rejected).Reason);
+    }
+
+    [Fact]
     public void Maps_labels_into_the_common_set()
     {
         Assert.Equal("neutral", CommonLabels.Map("calm"));

@@ -1,5 +1,6 @@
 using EmotionML.Training.Data;
 using EmotionML.Training.Evaluation;
+using EmotionML;
 
 namespace EmotionML.Training.Tests;
 
@@ -60,13 +61,54 @@ public sealed class FoldsAndMetricsTests
     }
 
     [Fact]
-    public void Speaker_normalisation_standardises_each_speaker_on_its_own_clips()
+    public void Speaker_normalisation_shrinks_a_few_clips_toward_the_training_speakers()
     {
-        float[][] features = [[1, 10], [3, 10], [100, 5], [300, 7]];
-        var normalised = SpeakerNormalizer.Normalize(features, ["x", "x", "y", "y"]);
-        Assert.Equal([-1f, 0f], normalised[0]);
-        Assert.Equal([1f, 0f], normalised[1]);
-        Assert.Equal([-1f, -1f], normalised[2]);
-        Assert.Equal([1f, 1f], normalised[3]);
+        // Two training speakers: means 2 and 200 in column 0 (within-speaker std 1 and 100).
+        float[][] train = [[1, 10], [3, 10], [100, 5], [300, 7]];
+        var plain = SpeakerNormalization.Fit(train, ["x", "x", "y", "y"], shrinkage: 0);
+        Assert.Equal([101.0, 8.0], plain.PriorMean);
+        Assert.Equal(Math.Sqrt((1 + 10000) / 2.0), plain.PriorStd[0], 9);
+        // Without shrinkage, a profile is the speaker's own z-scoring.
+        var own = plain.CreateProfile([[1, 10], [3, 10]]);
+        Assert.Equal([-1f, 0f], plain.Apply([1, 10], own));
+        Assert.Equal([1f, 0f], plain.Apply([3, 10], own));
+        Assert.Throws<ArgumentException>(() => plain.CreateProfile([[1, 10]]));
+
+        // With τ = 2 pseudo-clips, two clips weigh as much as the prior: the mean moves halfway to 101.
+        var shrunk = SpeakerNormalization.Fit(train, ["x", "x", "y", "y"], shrinkage: 2);
+        var profile = shrunk.CreateProfile([[1, 10], [3, 10]]);
+        double mean = (2 * 2.0 + 2 * 101) / 4, sd = Math.Sqrt((2 * 1.0 + 2 * (1 + 10000) / 2.0) / 4);
+        Assert.Equal((float)((3 - mean) / sd), shrunk.Apply([3, 10], profile)[0], 5);
+        // One clip is enough when there is a prior to lean on.
+        Assert.Equal(1, shrunk.CreateProfile([[2, 10]]).Clips);
+    }
+
+    [Fact]
+    public void Enrolment_profiles_never_contain_the_scored_clip_and_draw_from_its_speaker_only()
+    {
+        // Each clip's single feature is its own index, so a profile's (unshrunk) mean tells which clips it used.
+        const int perSpeaker = 10;
+        var speakers = Enumerable.Range(0, 3 * perSpeaker).Select(i => $"s{i / perSpeaker}").ToArray();
+        var features = Enumerable.Range(0, speakers.Length).Select(i => new float[] { i, i * i }).ToArray();
+        var normalization = SpeakerNormalization.Fit(features, speakers, 0);
+        var all = Enumerable.Range(0, speakers.Length).ToArray();
+        var leaveOneOut = EnrolmentProtocol.Profiles(normalization, features, speakers, all, all, 0, seed: 1);
+        for (int i = 0; i < all.Length; i++)
+        {
+            int first = i / perSpeaker * perSpeaker;
+            double othersMean = (Enumerable.Range(first, perSpeaker).Sum() - i) / (double)(perSpeaker - 1);
+            Assert.Equal(perSpeaker - 1, leaveOneOut[i].Clips);
+            Assert.Equal(othersMean, leaveOneOut[i].Mean[0], 9);
+        }
+
+        var four = EnrolmentProtocol.Profiles(normalization, features, speakers, all, all, 4, seed: 1);
+        Assert.All(four, p => Assert.Equal(4, p.Clips));
+        // Seeded: the same draws again; another seed, other draws.
+        var again = EnrolmentProtocol.Profiles(normalization, features, speakers, all, all, 4, seed: 1);
+        var other = EnrolmentProtocol.Profiles(normalization, features, speakers, all, all, 4, seed: 2);
+        Assert.All(all, i => Assert.Equal(normalization.Apply(features[i], four[i]), normalization.Apply(features[i], again[i])));
+        Assert.Contains(all, i => !normalization.Apply(features[i], four[i]).SequenceEqual(normalization.Apply(features[i], other[i])));
+        // Draws stay within the speaker: the mean of four of its clips lies within its index range.
+        Assert.All(all, i => Assert.InRange(four[i].Mean[0], i / perSpeaker * perSpeaker, i / perSpeaker * perSpeaker + perSpeaker - 1));
     }
 }

@@ -5,7 +5,12 @@ using Microsoft.ML;
 
 namespace EmotionML.Training.AutoML;
 
-/// <summary>Scores candidates by cross-validation over speaker-grouped folds: no speaker is ever on both sides.</summary>
+/// <summary>
+/// Scores candidates by cross-validation over speaker-grouped folds: no speaker is ever on both sides. Every
+/// fold's model is wrapped in an <see cref="EmotionModel"/> and the held-out clips are scored through it, as the
+/// engine scores them. Speaker-normalised candidates fit their population prior on the fold's training speakers
+/// only and score each held-out clip with a profile from <see cref="EnrolmentClips"/> other clips of its speaker.
+/// </summary>
 internal sealed class CrossValidator
 {
     private readonly MLContext _ml;
@@ -13,20 +18,19 @@ internal sealed class CrossValidator
     private readonly SpeakerGroupedFolds _folds;
     private readonly OptimizationMetric _metric;
     private readonly int _threads;
+    private readonly int _seed;
     private readonly IDataView _keys;
-    private readonly Lazy<float[][]> _normalized;
-    private readonly Lazy<float[][][]> _normalizedAugmented;
 
-    public CrossValidator(MLContext ml, EmotionDataset data, SpeakerGroupedFolds folds, OptimizationMetric metric, int threads)
+    public CrossValidator(MLContext ml, EmotionDataset data, SpeakerGroupedFolds folds, OptimizationMetric metric, int threads, int enrolmentClips = 8, int seed = 0)
     {
         _ml = ml;
         _data = data;
         _folds = folds;
         _metric = metric;
         _threads = threads;
+        _seed = seed;
+        EnrolmentClips = enrolmentClips;
         _keys = FeatureDataView.Keys(ml, data.Labels);
-        _normalized = new Lazy<float[][]>(() => SpeakerNormalizer.Normalize(data.Features, data.Speakers));
-        _normalizedAugmented = new Lazy<float[][][]>(() => NormalizeAugmented(data));
         var speakers = data.Speakers;
         for (int k = 0; k < folds.Count; k++)
         {
@@ -39,23 +43,24 @@ internal sealed class CrossValidator
         }
     }
 
-    public IDataView Keys => _keys;
+    /// <summary>Enrolment clips per held-out speaker profile (0: all of the speaker's other clips).</summary>
+    public int EnrolmentClips { get; }
 
-    public float[][] FeaturesFor(bool speakerNormalization) => speakerNormalization ? _normalized.Value : _data.Features;
+    public MLContext Context => _ml;
+
+    public DataViewSchema InputSchema => FeatureDataView.Create(_ml, _data.Schema, [_data.Features[0]], [_data.Labels[0]]).Schema;
 
     public TrialResult Evaluate(int index, TrialConfig config, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var features = FeaturesFor(config.SpeakerNormalization);
         var oof = new int[_data.Count];
         var scores = new double[_folds.Count];
         for (int k = 0; k < _folds.Count; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (train, validation) = _folds.Split(k);
-            var (trainFeatures, trainLabels, _) = TrainingRows(train, config.SpeakerNormalization);
-            var model = Fit(config, trainFeatures, trainLabels);
-            var predicted = Predict(model, validation.Select(i => features[i]).ToArray());
+            using var model = Fit(config, train);
+            var predicted = Predict(model, validation, EnrolmentClips);
             for (int j = 0; j < validation.Length; j++)
             {
                 oof[validation[j]] = predicted[j];
@@ -67,27 +72,56 @@ internal sealed class CrossValidator
         return new TrialResult(index, config, scores, oof, watch.Elapsed);
     }
 
-    /// <summary>
-    /// The rows a model is trained on for the given training items: their features, plus their augmented copies
-    /// when the dataset has them — never copies of any other item. Returns each row's source item too.
-    /// </summary>
-    public (float[][] Features, string[] Labels, int[] Sources) TrainingRows(IReadOnlyList<int> train, bool speakerNormalization)
+    /// <summary>Fits a candidate on the given items (and their augmented copies) and wraps it as an <see cref="EmotionModel"/>.</summary>
+    public EmotionModel Fit(TrialConfig config, IReadOnlyList<int> train)
     {
-        var features = FeaturesFor(speakerNormalization);
-        var augmented = _data.AugmentedFeatures.Length == 0 ? null : speakerNormalization ? _normalizedAugmented.Value : _data.AugmentedFeatures;
+        var normalization = config.SpeakerShrinkage is { } tau
+            ? SpeakerNormalization.Fit(train.Select(i => _data.Features[i]).ToArray(), train.Select(i => _data.Items[i].Speaker).ToArray(), tau)
+            : null;
+        var (features, labels, _) = TrainingRows(train, normalization);
+        var view = FeatureDataView.Create(_ml, _data.Schema, features, labels);
+        var transformer = PipelineFactory.Build(_ml, config, _keys, _threads).Fit(view);
+        return EmotionModel.FromTransformer(_ml, transformer, _data.Schema, _data.Labels, normalization);
+    }
+
+    /// <summary>Predicted label indices of held-out clips through the model (profiles by the enrolment protocol when it needs them).</summary>
+    public int[] Predict(EmotionModel model, IReadOnlyList<int> validation, int enrolmentClips) =>
+        Probabilities(model, validation, enrolmentClips).Select(EmotionModel.ArgMax).ToArray();
+
+    /// <summary>Probabilities of held-out clips through the model.</summary>
+    public float[][] Probabilities(EmotionModel model, IReadOnlyList<int> validation, int enrolmentClips)
+    {
+        var features = validation.Select(i => _data.Features[i]).ToArray();
+        var profiles = model.SpeakerNormalization is { } normalization
+            ? EnrolmentProtocol.Profiles(normalization, _data.Features, _data.Speakers, validation, validation, enrolmentClips, _seed)
+            : null;
+        return model.PredictProbabilities(features, profiles);
+    }
+
+    /// <summary>
+    /// The rows a model is trained on for the given training items: their features (normalised with each training
+    /// speaker's profile when <paramref name="normalization"/> is given), plus their augmented copies when the
+    /// dataset has them — never copies of any other item. Returns each row's source item too.
+    /// </summary>
+    public (float[][] Features, string[] Labels, int[] Sources) TrainingRows(IReadOnlyList<int> train, SpeakerNormalization? normalization)
+    {
+        var speakers = _data.Speakers;
+        var profiles = normalization is null ? null : EnrolmentProtocol.TrainingProfiles(normalization, _data.Features, speakers, train);
+        float[] Prepare(float[] v, int item) => profiles is null ? v : normalization!.Apply(v, profiles[speakers[item]]);
+        var augmented = _data.AugmentedFeatures.Length == 0 ? null : _data.AugmentedFeatures;
         var rows = new List<float[]>();
         var labels = new List<string>();
         var sources = new List<int>();
         foreach (int i in train)
         {
-            rows.Add(features[i]);
+            rows.Add(Prepare(_data.Features[i], i));
             labels.Add(_data.Items[i].Label);
             sources.Add(i);
             if (augmented is not null)
             {
                 foreach (var copy in augmented[i])
                 {
-                    rows.Add(copy);
+                    rows.Add(Prepare(copy, i));
                     labels.Add(_data.Items[i].Label);
                     sources.Add(i);
                 }
@@ -96,33 +130,4 @@ internal sealed class CrossValidator
 
         return (rows.ToArray(), labels.ToArray(), sources.ToArray());
     }
-
-    /// <summary>Augmented copies standardised with the statistics of their speaker's original clips.</summary>
-    private static float[][][] NormalizeAugmented(EmotionDataset data)
-    {
-        var result = new float[data.Count][][];
-        foreach (var group in Enumerable.Range(0, data.Count).GroupBy(i => data.Items[i].Speaker))
-        {
-            var stats = SpeakerNormalizer.Statistics(group.Select(i => data.Features[i]).ToArray());
-            foreach (int i in group)
-            {
-                result[i] = data.AugmentedFeatures[i].Select(v => SpeakerNormalizer.Apply(v, stats)).ToArray();
-            }
-        }
-
-        return result;
-    }
-
-    public ITransformer Fit(TrialConfig config, float[][] features, string[] labels)
-    {
-        var view = FeatureDataView.Create(_ml, _data.Schema, features, labels);
-        return PipelineFactory.Build(_ml, config, _keys, _threads).Fit(view);
-    }
-
-    public int[] Predict(ITransformer model, float[][] features) =>
-        ModelScorer.Score(_ml, model, _data.Schema, features, _data.Labels[0]).Select(s => ModelScorer.ArgMax(s)).ToArray();
-
-    public MLContext Context => _ml;
-
-    public DataViewSchema InputSchema => FeatureDataView.Create(_ml, _data.Schema, [_data.Features[0]], [_data.Labels[0]]).Schema;
 }

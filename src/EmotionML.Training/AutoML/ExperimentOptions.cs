@@ -32,6 +32,13 @@ public sealed record ExperimentOptions
     /// <summary>Whether to try speaker normalisation.</summary>
     public SpeakerNormalizationChoice SpeakerNormalization { get; init; } = SpeakerNormalizationChoice.Search;
 
+    /// <summary>
+    /// Enrolment clips per held-out speaker when scoring speaker-normalised candidates (default 8; 0: all of the
+    /// speaker's other clips). Each scored clip gets a profile from this many other clips of its speaker, drawn at
+    /// random, never itself.
+    /// </summary>
+    public int EnrolmentClips { get; init; } = 8;
+
     /// <summary>Threads given to trainers (default: one per core; LightGBM needs an explicit count).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 }

@@ -1,16 +1,14 @@
 using EmotionML.Training.Data;
 using EmotionML.Training.Evaluation;
-using Microsoft.ML;
 
 namespace EmotionML.Training.AutoML;
 
 /// <summary>What an experiment found: every trial, the winner, its refitted model and its cross-validated metrics.</summary>
 public sealed class ExperimentResult
 {
-    internal ExperimentResult(IReadOnlyList<TrialResult> trials, TrialResult best, ITransformer model, ClassificationMetrics metrics, SpeakerGroupedFolds folds, OptimizationMetric metric, TimeSpan elapsed, string stoppedBecause, MLContext context, DataViewSchema inputSchema)
+    internal ExperimentResult(IReadOnlyList<TrialResult> trials, TrialResult best, EmotionModel model, ClassificationMetrics metrics, SpeakerGroupedFolds folds, OptimizationMetric metric, TimeSpan elapsed, string stoppedBecause, int enrolmentClips)
     {
-        Context = context;
-        InputSchema = inputSchema;
+        EnrolmentClips = enrolmentClips;
         Trials = trials;
         Best = best;
         Model = model;
@@ -33,10 +31,16 @@ public sealed class ExperimentResult
     /// <summary>The winner.</summary>
     public TrialResult Best { get; }
 
-    /// <summary>The winner refitted on all the data.</summary>
-    public ITransformer Model { get; }
+    /// <summary>The winner refitted on all the data, ready to score (the bundle stores it).</summary>
+    public EmotionModel Model { get; }
 
-    /// <summary>The winner's out-of-fold predictions scored together (accuracy, F1s, confusion).</summary>
+    /// <summary>Enrolment clips per held-out speaker used to score speaker-normalised candidates (0: all other clips).</summary>
+    public int EnrolmentClips { get; }
+
+    /// <summary>
+    /// The winner's out-of-fold predictions scored together (accuracy, F1s, confusion). The search chose the winner
+    /// by this cross-validation, so it is optimistic; quote <see cref="NestedEvaluation"/>'s figure instead.
+    /// </summary>
     public ClassificationMetrics CrossValidatedMetrics { get; }
 
     /// <summary>The folds used.</summary>
@@ -47,12 +51,6 @@ public sealed class ExperimentResult
 
     /// <summary>Search time.</summary>
     public TimeSpan Elapsed { get; }
-
-    /// <summary>The context the model lives in.</summary>
-    public MLContext Context { get; }
-
-    /// <summary>The schema of the data the model was fitted on.</summary>
-    public DataViewSchema InputSchema { get; }
 
     /// <summary>Why the search ended: "time budget", "trial limit", "cancelled".</summary>
     public string StoppedBecause { get; }

@@ -5,7 +5,7 @@ using Microsoft.ML.Trainers.LightGbm;
 
 namespace EmotionML.Training.AutoML;
 
-/// <summary>Builds the ML.NET pipeline of a <see cref="TrialConfig"/>: label to key, (normalisation), trainer, key back to label.</summary>
+/// <summary>Builds the ML.NET pipeline of a <see cref="TrialConfig"/>: label to key, (standardisation), trainer.</summary>
 public static class PipelineFactory
 {
     /// <summary>The feature column.</summary>
@@ -23,75 +23,75 @@ public static class PipelineFactory
     {
         IEstimator<ITransformer> pipeline = ml.Transforms.Conversion.MapValueToKey(LabelColumn, keyData: keyData);
         var trainers = ml.MulticlassClassification.Trainers;
-        switch (config.Trainer)
+        switch (config.Parameters)
         {
-            case TrainerKind.LightGbm:
+            case LightGbmParameters p:
                 pipeline = pipeline.Append(trainers.LightGbm(new LightGbmMulticlassTrainer.Options
                 {
                     LabelColumnName = LabelColumn,
                     FeatureColumnName = FeaturesColumn,
-                    NumberOfIterations = (int)config.Get("NumberOfIterations", 100),
-                    NumberOfLeaves = (int)config.Get("NumberOfLeaves", 16),
-                    LearningRate = config.Get("LearningRate", 0.1),
-                    MinimumExampleCountPerLeaf = (int)config.Get("MinimumExampleCountPerLeaf", 20),
+                    NumberOfIterations = p.NumberOfIterations,
+                    NumberOfLeaves = p.NumberOfLeaves,
+                    LearningRate = p.LearningRate,
+                    MinimumExampleCountPerLeaf = p.MinimumExampleCountPerLeaf,
                     NumberOfThreads = threads, // LightGBM's default oversubscribes small machines many times over
                     Seed = 1,
                     Silent = true,
                     UseSoftmax = true,
                     Booster = new GradientBooster.Options
                     {
-                        L2Regularization = config.Get("L2Regularization", 0.01),
-                        FeatureFraction = config.Get("FeatureFraction", 1),
-                        SubsampleFraction = config.Get("SubsampleFraction", 1),
-                        SubsampleFrequency = config.Get("SubsampleFraction", 1) < 1 ? 1 : 0,
+                        L2Regularization = p.L2Regularization,
+                        FeatureFraction = p.FeatureFraction,
+                        SubsampleFraction = p.SubsampleFraction,
+                        SubsampleFrequency = p.SubsampleFraction < 1 ? 1 : 0,
                     },
                 }));
                 break;
-            case TrainerKind.FastTree:
+            case FastTreeParameters p:
                 pipeline = pipeline.Append(trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
                 {
-                    NumberOfTrees = (int)config.Get("NumberOfTrees", 100),
-                    NumberOfLeaves = (int)config.Get("NumberOfLeaves", 16),
-                    LearningRate = config.Get("LearningRate", 0.2),
-                    MinimumExampleCountPerLeaf = (int)config.Get("MinimumExampleCountPerLeaf", 10),
-                    FeatureFraction = config.Get("FeatureFraction", 1),
+                    NumberOfTrees = p.NumberOfTrees,
+                    NumberOfLeaves = p.NumberOfLeaves,
+                    LearningRate = p.LearningRate,
+                    MinimumExampleCountPerLeaf = p.MinimumExampleCountPerLeaf,
+                    FeatureFraction = p.FeatureFraction,
                     NumberOfThreads = threads,
                     FeatureColumnName = FeaturesColumn,
                 }), labelColumnName: LabelColumn));
                 break;
-            case TrainerKind.FastForest:
+            case FastForestParameters p:
                 pipeline = pipeline.Append(trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
                 {
-                    NumberOfTrees = (int)config.Get("NumberOfTrees", 100),
-                    NumberOfLeaves = (int)config.Get("NumberOfLeaves", 16),
-                    MinimumExampleCountPerLeaf = (int)config.Get("MinimumExampleCountPerLeaf", 5),
-                    FeatureFraction = config.Get("FeatureFraction", 0.7),
+                    NumberOfTrees = p.NumberOfTrees,
+                    NumberOfLeaves = p.NumberOfLeaves,
+                    MinimumExampleCountPerLeaf = p.MinimumExampleCountPerLeaf,
+                    FeatureFraction = p.FeatureFraction,
                     NumberOfThreads = threads,
                     FeatureColumnName = FeaturesColumn,
                 }), labelColumnName: LabelColumn));
                 break;
-            case TrainerKind.SdcaMaximumEntropy:
+            case SdcaParameters p:
                 pipeline = pipeline.Append(ml.Transforms.NormalizeMeanVariance(FeaturesColumn))
                     .Append(trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
                     {
                         LabelColumnName = LabelColumn,
                         FeatureColumnName = FeaturesColumn,
-                        L2Regularization = (float)config.Get("L2Regularization", 1e-3),
-                        L1Regularization = (float)config.Get("L1Regularization", 1e-5),
-                        MaximumNumberOfIterations = (int)config.Get("MaximumNumberOfIterations", 30),
+                        L2Regularization = (float)p.L2Regularization,
+                        L1Regularization = (float)p.L1Regularization,
+                        MaximumNumberOfIterations = p.MaximumNumberOfIterations,
                         NumberOfThreads = 1, // SDCA is only reproducible on one thread
                         Shuffle = true,
                     }));
                 break;
-            case TrainerKind.LbfgsMaximumEntropy:
+            case LbfgsParameters p:
                 pipeline = pipeline.Append(ml.Transforms.NormalizeMeanVariance(FeaturesColumn))
                     .Append(trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
                     {
                         LabelColumnName = LabelColumn,
                         FeatureColumnName = FeaturesColumn,
-                        L2Regularization = (float)config.Get("L2Regularization", 1),
-                        L1Regularization = (float)config.Get("L1Regularization", 1),
-                        HistorySize = (int)config.Get("HistorySize", 20),
+                        L2Regularization = (float)p.L2Regularization,
+                        L1Regularization = (float)p.L1Regularization,
+                        HistorySize = p.HistorySize,
                         NumberOfThreads = 1,
                     }));
                 break;

@@ -2,16 +2,21 @@ using System.Globalization;
 
 namespace EmotionML.Training.AutoML;
 
-/// <summary>A candidate pipeline: a trainer, its hyper-parameters, and whether features are speaker-normalised.</summary>
-/// <param name="Trainer">The trainer.</param>
-/// <param name="Parameters">Hyper-parameter values by name.</param>
-/// <param name="SpeakerNormalization">Whether each speaker's features are standardised on that speaker's clips.</param>
-public sealed record TrialConfig(TrainerKind Trainer, IReadOnlyDictionary<string, double> Parameters, bool SpeakerNormalization)
+/// <summary>A candidate pipeline: a trainer with its hyper-parameters, and whether (and how strongly shrunk) features are speaker-normalised.</summary>
+/// <param name="Parameters">The trainer's typed hyper-parameters.</param>
+/// <param name="SpeakerShrinkage">
+/// Null: no speaker normalisation. Otherwise features are standardised per speaker with statistics shrunk toward
+/// the training speakers' by this many pseudo-clips (τ, see <see cref="EmotionML.SpeakerNormalization"/>).
+/// </param>
+public sealed record TrialConfig(TrainerParameters Parameters, double? SpeakerShrinkage = null)
 {
-    /// <summary>A value, or <paramref name="fallback"/>.</summary>
-    public double Get(string name, double fallback) => Parameters.TryGetValue(name, out var v) ? v : fallback;
+    /// <summary>The trainer.</summary>
+    public TrainerKind Trainer => Parameters.Trainer;
+
+    /// <summary>Whether features are normalised per speaker (the model then needs a speaker profile).</summary>
+    public bool SpeakerNormalization => SpeakerShrinkage.HasValue;
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Trainer}{(SpeakerNormalization ? "+spk-norm" : "")} {{{string.Join(", ", Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value.ToString("G4", CultureInfo.InvariantCulture)}"))}}}";
+        $"{Trainer}{(SpeakerShrinkage is { } tau ? string.Create(CultureInfo.InvariantCulture, $"+spk-norm(τ={tau:G3})") : "")} {{{Parameters}}}";
 }

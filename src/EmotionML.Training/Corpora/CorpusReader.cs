@@ -42,7 +42,7 @@ public static partial class CorpusReader
             CorpusFormat.Tess => (path, _) => ParseTess(path),
             CorpusFormat.CremaD => (path, _) => ParseCremaD(path),
             CorpusFormat.Savee => (path, _) => ParseSavee(path),
-            CorpusFormat.Folders => ParseFolder,
+            CorpusFormat.Folders => (path, r) => ParseFolder(path, r, options.SpeakerPattern),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
         };
         foreach (var file in files)
@@ -71,7 +71,7 @@ public static partial class CorpusReader
             CorpusFormat.Savee => LabelSet.Savee,
             _ => new LabelSet("folders", items.Select(i => i.Label).Distinct().Order(StringComparer.Ordinal).ToArray()),
         };
-        return new Corpus(format.ToString().ToLowerInvariant(), items, rejected, labels, hasSpeakers: format != CorpusFormat.Folders);
+        return new Corpus(format.ToString().ToLowerInvariant(), items, rejected, labels, hasSpeakers: format != CorpusFormat.Folders || options.SpeakerPattern is not null);
     }
 
     /// <summary>
@@ -301,7 +301,13 @@ public static partial class CorpusReader
         return (new CorpusItem(path, label, $"savee:{speaker}", "savee", metadata), null);
     }
 
-    private static (CorpusItem?, string?) ParseFolder(string path, string root)
+    /// <summary>
+    /// Folder per label: root/&lt;label&gt;/…/file. Without a speaker pattern every file is its own "speaker" (the
+    /// corpus is marked as having no speakers); with one, the pattern's <c>speaker</c> group (or its first group)
+    /// matched against the path relative to the label folder names the speaker, and a file it does not match is
+    /// rejected.
+    /// </summary>
+    private static (CorpusItem?, string?) ParseFolder(string path, string root, Regex? speakerPattern)
     {
         var relative = Path.GetRelativePath(root, path);
         var folder = Path.GetDirectoryName(relative);
@@ -310,10 +316,28 @@ public static partial class CorpusReader
             return (null, "a file at the top level has no label folder (expected root/<label>/file)");
         }
 
-        string label = folder.Split(Path.DirectorySeparatorChar)[0].ToLowerInvariant();
-        return (new CorpusItem(path, label, $"file:{relative}", "folders", new Dictionary<string, string>()), null);
+        var parts = relative.Split(Path.DirectorySeparatorChar);
+        string label = parts[0].ToLowerInvariant();
+        if (speakerPattern is null)
+        {
+            return (new CorpusItem(path, label, $"file:{relative}", "folders", new Dictionary<string, string>()), null);
+        }
+
+        var within = string.Join('/', parts.Skip(1));
+        var match = speakerPattern.Match(within);
+        var group = match.Groups["speaker"].Success ? match.Groups["speaker"] : match.Groups.Count > 1 ? match.Groups[1] : null;
+        if (!match.Success || group is not { Success: true, Length: > 0 })
+        {
+            return (null, $"the speaker pattern '{speakerPattern}' does not match '{within}'");
+        }
+
+        return (new CorpusItem(path, label, $"folders:{group.Value}", "folders", new Dictionary<string, string>()), null);
     }
 
+    /// <summary>
+    /// A CSV manifest (RFC 4180: quoted fields may hold commas, quotes and line breaks), read with CsvHelper.
+    /// Columns path, label and speaker are required; any others become metadata.
+    /// </summary>
     private static Corpus ReadCsv(string manifest, CorpusReadOptions options)
     {
         if (!File.Exists(manifest))
@@ -321,46 +345,79 @@ public static partial class CorpusReader
             throw new FileNotFoundException($"The manifest '{manifest}' does not exist.", manifest);
         }
 
-        var lines = File.ReadAllLines(manifest);
-        if (lines.Length == 0)
+        var csvOptions = new CsvHelper.CsvReaderOptions
+        {
+            HasHeader = true,
+            AllowLineBreaksInQuotes = true,
+            SkipEmptyLines = true,
+            FieldCountMismatch = CsvHelper.CsvFieldCountHandling.Allow, // reported per row below, with its number
+            MalformedData = CsvHelper.CsvMalformedDataHandling.Throw,
+        };
+        using var csv = CsvHelper.CsvReader.FromFile(manifest, csvOptions);
+        string[] header;
+        try
+        {
+            header = csv.Headers.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        }
+        catch (CsvHelper.CsvFormatException ex)
+        {
+            throw new CorpusFormatException($"{manifest}: the header cannot be read as CSV: {ex.Message}");
+        }
+
+        if (header.Length == 0)
         {
             throw new CorpusFormatException($"{manifest}: the manifest is empty.");
         }
 
-        var header = SplitCsv(lines[0]).Select(h => h.Trim().ToLowerInvariant()).ToArray();
         int pathColumn = Array.IndexOf(header, "path"), labelColumn = Array.IndexOf(header, "label"), speakerColumn = Array.IndexOf(header, "speaker");
         if (pathColumn < 0 || labelColumn < 0 || speakerColumn < 0)
         {
-            throw new CorpusFormatException($"{manifest}: the header must name the columns path, label and speaker (found: {lines[0]}).");
+            throw new CorpusFormatException($"{manifest}: the header must name the columns path, label and speaker (found: {string.Join(",", header)}).");
         }
 
         var dir = Path.GetDirectoryName(Path.GetFullPath(manifest))!;
         var items = new List<CorpusItem>();
         var rejected = new List<RejectedFile>();
-        for (int i = 1; i < lines.Length; i++)
+        while (true)
         {
-            if (string.IsNullOrWhiteSpace(lines[i]))
+            string[] cells;
+            long row;
+            try
+            {
+                if (!csv.Read())
+                {
+                    break;
+                }
+
+                row = csv.RowNumber + 1; // the header is row 1
+                cells = Enumerable.Range(0, csv.FieldCount).Select(c => csv.GetString(c)).ToArray();
+            }
+            catch (CsvHelper.CsvFormatException ex)
+            {
+                throw new CorpusFormatException($"{manifest}: unreadable CSV after data row {csv.RowNumber}: {ex.Message}");
+            }
+
+            if (cells.All(string.IsNullOrWhiteSpace))
             {
                 continue;
             }
 
-            var cells = SplitCsv(lines[i]);
             string? reason = null;
             string path = cells.Length > pathColumn ? cells[pathColumn].Trim() : "";
             if (cells.Length != header.Length)
             {
-                reason = $"row {i + 1} has {cells.Length} cells, the header {header.Length}";
+                reason = $"row {row} has {cells.Length} cells, the header {header.Length}";
             }
             else if (path.Length == 0 || cells[labelColumn].Trim().Length == 0 || cells[speakerColumn].Trim().Length == 0)
             {
-                reason = $"row {i + 1} has an empty path, label or speaker";
+                reason = $"row {row} has an empty path, label or speaker";
             }
             else
             {
                 path = Path.IsPathRooted(path) ? path : Path.Combine(dir, path);
                 if (!File.Exists(path))
                 {
-                    reason = $"row {i + 1}: the file does not exist";
+                    reason = $"row {row}: the file does not exist";
                 }
             }
 
@@ -371,7 +428,7 @@ public static partial class CorpusReader
                     throw new CorpusFormatException($"{manifest}: {reason}");
                 }
 
-                rejected.Add(new RejectedFile(path.Length > 0 ? path : $"{manifest}:{i + 1}", reason));
+                rejected.Add(new RejectedFile(path.Length > 0 ? path : $"{manifest}:{row}", reason));
                 continue;
             }
 
@@ -391,49 +448,6 @@ public static partial class CorpusReader
         return new Corpus("csv", items.OrderBy(i => i.Path, StringComparer.Ordinal).ToArray(), rejected, labels);
     }
 
-    /// <summary>Splits one CSV line (RFC 4180 quoting).</summary>
-    internal static string[] SplitCsv(string line)
-    {
-        var cells = new List<string>();
-        var cell = new System.Text.StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    cell.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    cell.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                cells.Add(cell.ToString());
-                cell.Clear();
-            }
-            else
-            {
-                cell.Append(c);
-            }
-        }
-
-        cells.Add(cell.ToString());
-        return cells.ToArray();
-    }
 
     [GeneratedRegex("^(\\d{2})([ab]\\d{2})([WLEAFTN])([a-z])$")]
     private static partial Regex EmoDbName();

@@ -9,7 +9,7 @@ namespace EmotionML.Training.Data;
 /// </summary>
 public sealed class EmotionDataset
 {
-    internal EmotionDataset(Corpus corpus, FeatureSchema schema, IReadOnlyList<CorpusItem> items, float[][] features, IReadOnlyList<RejectedFile> failed, int extracted = 0)
+    internal EmotionDataset(Corpus corpus, FeatureSchema schema, IReadOnlyList<CorpusItem> items, float[][] features, IReadOnlyList<RejectedFile> failed, int extracted = 0, IReadOnlyList<string>? labels = null)
     {
         ExtractedCount = extracted;
         Corpus = corpus;
@@ -17,7 +17,7 @@ public sealed class EmotionDataset
         Items = items;
         Features = features;
         Failed = failed;
-        Labels = corpus.Labels.Labels.Where(l => items.Any(i => i.Label == l)).ToArray();
+        Labels = labels ?? corpus.Labels.Labels.Where(l => items.Any(i => i.Label == l)).ToArray();
         LabelIndex = items.Select(i => IndexOf(Labels, i.Label)).ToArray();
     }
 
@@ -151,6 +151,21 @@ public sealed class EmotionDataset
         });
 
         return new EmotionDataset(Corpus, Schema, Items, Features, Failed, ExtractedCount) { AugmentedFeatures = augmented, Augmentation = options };
+    }
+
+    /// <summary>
+    /// The given items only (with their augmented copies), keeping this dataset's label order so that models
+    /// trained on the subset score in the same label space (a nested evaluation's outer training speakers).
+    /// </summary>
+    /// <param name="indices">The items to keep.</param>
+    public EmotionDataset Subset(IReadOnlyList<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        return new EmotionDataset(Corpus, Schema, indices.Select(i => Items[i]).ToArray(), indices.Select(i => Features[i]).ToArray(), Failed, 0, Labels)
+        {
+            AugmentedFeatures = AugmentedFeatures.Length == 0 ? [] : indices.Select(i => AugmentedFeatures[i]).ToArray(),
+            Augmentation = Augmentation,
+        };
     }
 
     /// <summary>

@@ -83,6 +83,19 @@ public sealed class SpeakerGroupedFolds
     }
 
     /// <summary>
+    /// The standard folds for a dataset: the RAVDESS protocol (fold k = actors 4k+1..4k+4) when the speakers are
+    /// RAVDESS actors 01–20 and 5 folds are asked for; otherwise <see cref="Balanced"/> folds.
+    /// </summary>
+    /// <param name="speakers">Each item's speaker.</param>
+    /// <param name="folds">Number of folds.</param>
+    /// <param name="seed">Tie-breaking seed of balanced folds.</param>
+    public static SpeakerGroupedFolds Standard(IReadOnlyList<string> speakers, int folds, int seed = 0)
+    {
+        static bool IsActor1To20(string s) => s.StartsWith("ravdess:", StringComparison.Ordinal) && int.TryParse(s[8..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int a) && a is >= 1 and <= 20;
+        return folds == 5 && speakers.Count > 0 && speakers.All(IsActor1To20) ? RavdessByActor(speakers) : Balanced(speakers, folds, seed);
+    }
+
+    /// <summary>
     /// The RAVDESS protocol: fold k holds actors 4k+1..4k+4 (5 folds for actors 01–20).
     /// </summary>
     /// <param name="speakers">Each item's speaker ("ravdess:NN").</param>

@@ -4,7 +4,7 @@ using ScottPlot;
 namespace EmotionML.Training.Reports;
 
 /// <summary>ScottPlot pictures of evaluation results.</summary>
-public static class Charts
+internal static class Charts
 {
     /// <summary>The confusion matrix as a heat map of row-normalised recall, with counts in the cells.</summary>
     public static Plot ConfusionMatrix(ClassificationMetrics metrics, string title)
@@ -93,6 +93,36 @@ public static class Charts
     }
 
     /// <summary>Saves a plot as both SVG and PNG (path without extension).</summary>
+    /// <summary>
+    /// Accuracy and macro-F1 against the number of enrolment clips per speaker (log scale; "all" at the right),
+    /// with the model without speaker normalisation as a dashed line when known.
+    /// </summary>
+    public static Plot EnrolmentCurve(IReadOnlyList<EmotionML.EnrolmentPoint> points, double? withoutNormalization, string title)
+    {
+        var plot = new Plot();
+        var ordered = points.OrderBy(p => p.Clips <= 0 ? int.MaxValue : p.Clips).ToArray();
+        var xs = Enumerable.Range(0, ordered.Length).Select(i => (double)i).ToArray();
+        var accuracy = plot.Add.Scatter(xs, ordered.Select(p => p.Accuracy).ToArray());
+        accuracy.LegendText = "accuracy";
+        accuracy.MarkerSize = 8;
+        var f1 = plot.Add.Scatter(xs, ordered.Select(p => p.MacroF1).ToArray());
+        f1.LegendText = "macro-F1";
+        f1.MarkerSize = 8;
+        if (withoutNormalization is { } baseline)
+        {
+            var line = plot.Add.HorizontalLine(baseline);
+            line.LinePattern = LinePattern.Dashed;
+            line.LegendText = "no normalisation (accuracy)";
+        }
+
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, ordered.Select(p => p.Clips <= 0 ? "all others" : p.Clips.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        plot.XLabel("enrolment clips per speaker");
+        plot.YLabel("held-out speakers");
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.Title(title);
+        return plot;
+    }
+
     public static void SaveSvgAndPng(this Plot plot, string pathWithoutExtension, int width, int height)
     {
         plot.SaveSvg(pathWithoutExtension + ".svg", width, height);

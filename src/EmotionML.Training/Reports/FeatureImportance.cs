@@ -2,15 +2,15 @@ using System.Globalization;
 using System.Text;
 using EmotionML.Training.AutoML;
 using EmotionML.Training.Data;
-using Microsoft.ML;
-using Microsoft.ML.Data;
+using EmotionML.Training.Evaluation;
 
 namespace EmotionML.Training.Reports;
 
 /// <summary>
-/// Which features matter: ML.NET's permutation feature importance of the winning pipeline, measured honestly —
-/// the pipeline is fitted without one fold's speakers and the importance is the drop in macro-accuracy (mean
-/// per-class recall) on those held-out speakers when a feature column is shuffled.
+/// Which features matter: permutation feature importance of the winning pipeline, measured honestly and through
+/// the same <see cref="EmotionModel"/> that predicts — the pipeline is fitted without one fold's speakers, and the
+/// importance of a column is the drop in macro-accuracy (mean per-class recall) on those held-out speakers when the
+/// column's values are shuffled among them (before any speaker normalisation, which the model applies itself).
 /// </summary>
 public static class FeatureImportance
 {
@@ -19,24 +19,45 @@ public static class FeatureImportance
     /// <param name="data">The data it ran on.</param>
     /// <param name="fold">The held-out fold.</param>
     /// <param name="permutations">Shuffles per feature.</param>
-    public static IReadOnlyList<(string Feature, double Drop, double StdErr)> Compute(ExperimentResult result, EmotionDataset data, int fold = 0, int permutations = 3)
+    /// <param name="cancellationToken">Stops the computation.</param>
+    public static IReadOnlyList<(string Feature, double Drop, double StdErr)> Compute(ExperimentResult result, EmotionDataset data, int fold = 0, int permutations = 3, CancellationToken cancellationToken = default)
     {
-        var ml = new MLContext(0);
-        var config = result.Best.Config;
-        var features = config.SpeakerNormalization ? SpeakerNormalizer.Normalize(data.Features, data.Speakers) : data.Features;
+        var validator = new CrossValidator(new Microsoft.ML.MLContext(0), data, result.Folds, result.Metric, Environment.ProcessorCount, result.EnrolmentClips);
         var (train, validation) = result.Folds.Split(fold);
-        var keys = FeatureDataView.Keys(ml, data.Labels);
-        var trainView = FeatureDataView.Create(ml, data.Schema, train.Select(i => features[i]).ToArray(), train.Select(i => data.Items[i].Label).ToArray());
-        var model = PipelineFactory.Build(ml, config, keys, Environment.ProcessorCount).Fit(trainView);
-        var validationView = FeatureDataView.Create(ml, data.Schema, validation.Select(i => features[i]).ToArray(), validation.Select(i => data.Items[i].Label).ToArray());
-        // ML.NET's PFI evaluates the predictor on data already through the earlier transforms (label as key, normalised features).
-        var steps = ((IEnumerable<ITransformer>)model).ToArray();
-        var prefix = new TransformerChain<ITransformer>(steps[..^1]);
-        var importance = ml.MulticlassClassification.PermutationFeatureImportance(steps[^1], prefix.Transform(validationView), PipelineFactory.LabelColumn, permutationCount: permutations);
-        return importance
-            .Select(p => (Feature: p.Key, Drop: -p.Value.MacroAccuracy.Mean, StdErr: p.Value.MacroAccuracy.StandardError))
-            .OrderByDescending(p => p.Drop)
-            .ToArray();
+        using var model = validator.Fit(result.Best.Config, train);
+        var truth = validation.Select(i => data.LabelIndex[i]).ToArray();
+        var profiles = model.SpeakerNormalization is { } normalization
+            ? EnrolmentProtocol.Profiles(normalization, data.Features, data.Speakers, validation, validation, result.EnrolmentClips, 0)
+            : null;
+        var baseRows = validation.Select(i => data.Features[i]).ToArray();
+        double MacroAccuracy(float[][] rows) =>
+            ClassificationMetrics.Compute(data.Labels, truth, model.PredictProbabilities(rows, profiles).Select(EmotionModel.ArgMax).ToArray()).PerClass.Where(c => c.Support > 0).Average(c => c.Recall);
+        double baseline = MacroAccuracy(baseRows);
+        var random = new Random(0);
+        var importance = new List<(string, double, double)>();
+        for (int c = 0; c < data.Schema.Columns.Count; c++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var drops = new double[permutations];
+            for (int r = 0; r < permutations; r++)
+            {
+                var order = Enumerable.Range(0, baseRows.Length).ToArray();
+                random.Shuffle(order);
+                var rows = baseRows.Select((v, n) =>
+                {
+                    var copy = (float[])v.Clone();
+                    copy[c] = baseRows[order[n]][c];
+                    return copy;
+                }).ToArray();
+                drops[r] = baseline - MacroAccuracy(rows);
+            }
+
+            double mean = drops.Average();
+            double stdErr = permutations > 1 ? Math.Sqrt(drops.Sum(d => (d - mean) * (d - mean)) / (permutations - 1) / permutations) : 0;
+            importance.Add((data.Schema.Columns[c], mean, stdErr));
+        }
+
+        return importance.OrderByDescending(p => p.Item2).ToArray();
     }
 
     /// <summary>Writes feature-importance.md and a bar chart of the top features (SVG and PNG).</summary>

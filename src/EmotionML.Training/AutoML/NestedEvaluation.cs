@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using EmotionML.Training.Data;
+using EmotionML.Training.Evaluation;
+
+namespace EmotionML.Training.AutoML;
+
+/// <summary>
+/// Nested evaluation: the figure to quote for a searched model. The experiment's own cross-validated score is
+/// the maximum over its trials, so it is optimistic. Here the whole search runs again inside each outer
+/// speaker-grouped fold, on that fold's training speakers only (with its own inner speaker-grouped folds), and its
+/// winner is scored once on the outer fold's held-out speakers. No held-out clip is used for training, the search,
+/// augmentation or the speaker normalisation's prior; speaker-normalised winners score each held-out clip with a
+/// profile from other clips of its speaker (<see cref="EnrolmentProtocol"/>).
+/// </summary>
+public static class NestedEvaluation
+{
+    /// <summary>Runs the search in every outer fold and scores each winner on its held-out speakers.</summary>
+    /// <param name="data">All the data.</param>
+    /// <param name="options">The search settings for each outer fold (its budget applies to each search; folds and seed to the inner split).</param>
+    /// <param name="outer">The outer folds.</param>
+    /// <param name="progress">Receives every inner trial and every finished outer fold.</param>
+    /// <param name="cancellationToken">Stops the evaluation (an <see cref="OperationCanceledException"/>: a partial nested figure is not reported).</param>
+    public static NestedResult Run(EmotionDataset data, ExperimentOptions options, SpeakerGroupedFolds outer, IProgress<NestedProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(outer);
+        var watch = Stopwatch.StartNew();
+        var predictions = new int[data.Count];
+        var curve = EnrolmentProtocol.CurveSizes.ToDictionary(k => k, _ => new int[data.Count]);
+        var folds = new List<NestedFold>();
+        bool anyNormalised = false;
+        for (int k = 0; k < outer.Count; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (train, test) = outer.Split(k);
+            var subset = data.Subset(train);
+            int innerFolds = Math.Min(options.Folds, subset.Speakers.Distinct().Count());
+            var inner = options with { FoldAssignment = null, Folds = innerFolds };
+            int fold = k;
+            var trialProgress = progress is null ? null : new Relay(t => progress.Report(new NestedProgress(fold, outer.Count, t, null)));
+            var result = new EmotionExperiment(inner).Run(subset, trialProgress, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            using var model = result.Model;
+            var validator = new CrossValidator(model.Context, data, outer, options.Metric, options.Threads, options.EnrolmentClips, options.Seed);
+            var predicted = validator.Predict(model, test, options.EnrolmentClips);
+            for (int j = 0; j < test.Length; j++)
+            {
+                predictions[test[j]] = predicted[j];
+            }
+
+            foreach (var (clips, target) in curve)
+            {
+                var atK = model.RequiresSpeakerProfile ? validator.Predict(model, test, clips) : predicted;
+                for (int j = 0; j < test.Length; j++)
+                {
+                    target[test[j]] = atK[j];
+                }
+            }
+
+            anyNormalised |= model.RequiresSpeakerProfile;
+            var metrics = ClassificationMetrics.Compute(data.Labels, test.Select(i => data.LabelIndex[i]).ToArray(), predicted);
+            var finished = new NestedFold(k, outer.SpeakersPerFold[k], result.Best.Config, result.Best.Mean, result.Trials.Count, metrics, result.Elapsed);
+            folds.Add(finished);
+            progress?.Report(new NestedProgress(k, outer.Count, null, finished));
+        }
+
+        var pooled = ClassificationMetrics.Compute(data.Labels, data.LabelIndex, predictions);
+        var points = anyNormalised
+            ? curve.Select(c =>
+            {
+                var m = ClassificationMetrics.Compute(data.Labels, data.LabelIndex, c.Value);
+                return new EnrolmentPoint { Clips = c.Key, Accuracy = Math.Round(m.Accuracy, 6), MacroF1 = Math.Round(m.MacroF1, 6) };
+            }).ToArray()
+            : [];
+        return new NestedResult(outer, folds, pooled, predictions, anyNormalised ? options.EnrolmentClips : 0, points, watch.Elapsed);
+    }
+
+    private sealed class Relay(Action<TrialResult> report) : IProgress<TrialResult>
+    {
+        public void Report(TrialResult value) => report(value);
+    }
+}
+
+/// <summary>Progress of a nested evaluation: an inner trial of an outer fold, or a finished outer fold.</summary>
+/// <param name="OuterFold">The outer fold (from 0).</param>
+/// <param name="OuterFolds">Number of outer folds.</param>
+/// <param name="Trial">An inner trial that just finished, or null.</param>
+/// <param name="Finished">The outer fold that just finished, or null.</param>
+public sealed record NestedProgress(int OuterFold, int OuterFolds, TrialResult? Trial, NestedFold? Finished);
+
+/// <summary>One outer fold of a nested evaluation.</summary>
+/// <param name="Fold">The outer fold (from 0).</param>
+/// <param name="HeldOutSpeakers">Its held-out speakers.</param>
+/// <param name="Winner">The inner search's winner.</param>
+/// <param name="InnerScore">The winner's inner cross-validated score (what the inner search maximised).</param>
+/// <param name="Trials">Inner trials run.</param>
+/// <param name="Metrics">The winner's scores on the held-out speakers.</param>
+/// <param name="SearchTime">The inner search's time.</param>
+public sealed record NestedFold(int Fold, IReadOnlyList<string> HeldOutSpeakers, TrialConfig Winner, double InnerScore, int Trials, ClassificationMetrics Metrics, TimeSpan SearchTime);
+
+/// <summary>The outcome of a nested evaluation.</summary>
+public sealed class NestedResult
+{
+    internal NestedResult(SpeakerGroupedFolds outer, IReadOnlyList<NestedFold> folds, ClassificationMetrics metrics, int[] predictions, int enrolmentClips, IReadOnlyList<EnrolmentPoint> enrolment, TimeSpan elapsed)
+    {
+        Outer = outer;
+        Folds = folds;
+        Metrics = metrics;
+        Predictions = predictions;
+        EnrolmentClips = enrolmentClips;
+        Enrolment = enrolment;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>The outer folds.</summary>
+    public SpeakerGroupedFolds Outer { get; }
+
+    /// <summary>Each outer fold's winner and scores.</summary>
+    public IReadOnlyList<NestedFold> Folds { get; }
+
+    /// <summary>All held-out predictions scored together.</summary>
+    public ClassificationMetrics Metrics { get; }
+
+    /// <summary>Each item's prediction by the winner of the outer fold that held it out.</summary>
+    public int[] Predictions { get; }
+
+    /// <summary>Enrolment clips per held-out speaker behind <see cref="Metrics"/> (0 when no winner needed a profile).</summary>
+    public int EnrolmentClips { get; }
+
+    /// <summary>Accuracy by enrolment size, for speaker-normalised winners (empty when none was).</summary>
+    public IReadOnlyList<EnrolmentPoint> Enrolment { get; }
+
+    /// <summary>Total time.</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>Mean and population std over outer folds of a metric.</summary>
+    /// <param name="metric">The metric.</param>
+    public (double Mean, double Std) FoldSummary(Func<ClassificationMetrics, double> metric)
+    {
+        var values = Folds.Select(f => metric(f.Metrics)).ToArray();
+        double mean = values.Average();
+        return (mean, Math.Sqrt(values.Average(v => (v - mean) * (v - mean))));
+    }
+
+    /// <summary>The manifest's summary of this evaluation.</summary>
+    public NestedSummary ToSummary()
+    {
+        var accuracy = FoldSummary(m => m.Accuracy);
+        var macroF1 = FoldSummary(m => m.MacroF1);
+        return new NestedSummary
+        {
+            Split = Outer.Description,
+            OuterFolds = Outer.Count,
+            Accuracy = Math.Round(Metrics.Accuracy, 6),
+            MacroF1 = Math.Round(Metrics.MacroF1, 6),
+            AccuracyFoldMean = Math.Round(accuracy.Mean, 6),
+            AccuracyFoldStd = Math.Round(accuracy.Std, 6),
+            MacroF1FoldMean = Math.Round(macroF1.Mean, 6),
+            MacroF1FoldStd = Math.Round(macroF1.Std, 6),
+            EnrolmentClips = EnrolmentClips,
+        };
+    }
+}

@@ -1,0 +1,114 @@
+using EmotionML.Training.Corpora;
+using EmotionML.Training.Data;
+
+namespace EmotionML.Training.Evaluation;
+
+/// <summary>
+/// Scores a trained model on a labelled dataset through its <see cref="EmotionModel"/>, the same path
+/// <c>Predict</c> takes. When the dataset's labels are not all the model's, both sides are mapped into the common
+/// label set and the classes that cannot be compared are dropped (and named). Speaker-normalised models score each
+/// clip with a profile from other, label-free clips of its speaker (<see cref="EnrolmentProtocol"/>).
+/// </summary>
+public static class ModelEvaluator
+{
+    /// <summary>Evaluates <paramref name="model"/> on <paramref name="data"/>.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="data">Labelled clips with features computed by the model's feature options.</param>
+    /// <param name="enrolmentClips">Enrolment clips per profile for speaker-normalised models (0: all of the speaker's other clips).</param>
+    /// <param name="seed">Seed of the enrolment draws.</param>
+    /// <exception cref="ArgumentException">No clip has a comparable label, the features do not match the model, or a normalised model meets data without speakers.</exception>
+    public static ModelEvaluation Evaluate(EmotionModel model, EmotionDataset data, int enrolmentClips = 8, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Schema.Fingerprint != model.Schema.Fingerprint)
+        {
+            throw new ArgumentException($"The data's features ({data.Schema.Id}) are not the model's ({model.Schema.Id}).", nameof(data));
+        }
+
+        if (model.RequiresSpeakerProfile && !data.Corpus.HasSpeakers)
+        {
+            throw new ArgumentException("This model normalises per speaker, but the data has no speaker information to build profiles from.", nameof(data));
+        }
+
+        var modelLabels = model.Labels;
+        bool sameLabels = data.Labels.All(modelLabels.Contains);
+        Func<string, string?> mapTruth = sameLabels ? l => l : l => CommonLabels.Map(l);
+        Func<string, string> mapPrediction = sameLabels ? l => l : l => CommonLabels.Map(l) ?? l;
+        var space = sameLabels ? modelLabels.ToArray() : modelLabels.Select(mapPrediction).Distinct().ToArray();
+        var keep = Enumerable.Range(0, data.Count).Where(i => mapTruth(data.Items[i].Label) is { } t && space.Contains(t)).ToArray();
+        var dropped = data.Items.Select(i => i.Label).Distinct().Where(l => mapTruth(l) is not { } t || !space.Contains(t)).Order(StringComparer.Ordinal).ToArray();
+        if (keep.Length == 0)
+        {
+            throw new ArgumentException("No clip of this data has a label the model knows.", nameof(data));
+        }
+
+        var speakers = data.Speakers;
+        float[][] Score(int clips)
+        {
+            var features = keep.Select(i => data.Features[i]).ToArray();
+            var profiles = model.SpeakerNormalization is { } normalization
+                ? EnrolmentProtocol.Profiles(normalization, data.Features, speakers, keep, Enumerable.Range(0, data.Count).ToArray(), clips, seed)
+                : null;
+            return model.PredictProbabilities(features, profiles);
+        }
+
+        var truth = keep.Select(i => Array.IndexOf(space, mapTruth(data.Items[i].Label))).ToArray();
+        ClassificationMetrics MetricsOf(float[][] scores) =>
+            ClassificationMetrics.Compute(space, truth, scores.Select(s => Array.IndexOf(space, mapPrediction(modelLabels[EmotionModel.ArgMax(s)]))).ToArray());
+
+        var metrics = MetricsOf(Score(enrolmentClips));
+        var curve = model.RequiresSpeakerProfile
+            ? EnrolmentProtocol.CurveSizes.Select(k =>
+            {
+                var m = k == enrolmentClips ? metrics : MetricsOf(Score(k));
+                return new EnrolmentPoint { Clips = k, Accuracy = Math.Round(m.Accuracy, 6), MacroF1 = Math.Round(m.MacroF1, 6) };
+            }).ToArray()
+            : [];
+        var trainingSpeakers = model.Manifest?.TrainingData.Speakers ?? [];
+        var scoredSpeakers = keep.Select(i => speakers[i]).Distinct().ToArray();
+        return new ModelEvaluation
+        {
+            Metrics = metrics,
+            Clips = keep.Length,
+            Speakers = scoredSpeakers.Length,
+            LabelsMapped = !sameLabels,
+            DroppedClasses = dropped,
+            DroppedClips = data.Count - keep.Length,
+            SpeakersAlsoInTraining = scoredSpeakers.Intersect(trainingSpeakers).ToArray(),
+            EnrolmentClips = model.RequiresSpeakerProfile ? enrolmentClips : null,
+            Enrolment = curve,
+        };
+    }
+}
+
+/// <summary>What <see cref="ModelEvaluator"/> measured.</summary>
+public sealed record ModelEvaluation
+{
+    /// <summary>Scores over the comparable clips.</summary>
+    public required ClassificationMetrics Metrics { get; init; }
+
+    /// <summary>Clips scored.</summary>
+    public int Clips { get; init; }
+
+    /// <summary>Speakers scored.</summary>
+    public int Speakers { get; init; }
+
+    /// <summary>Whether labels were mapped into the common set.</summary>
+    public bool LabelsMapped { get; init; }
+
+    /// <summary>Classes of the data with no counterpart in the model.</summary>
+    public IReadOnlyList<string> DroppedClasses { get; init; } = [];
+
+    /// <summary>Clips of those classes.</summary>
+    public int DroppedClips { get; init; }
+
+    /// <summary>Scored speakers the model was trained on (then this is not a held-out estimate).</summary>
+    public IReadOnlyList<string> SpeakersAlsoInTraining { get; init; } = [];
+
+    /// <summary>Enrolment clips per profile behind <see cref="Metrics"/>, or null for a model without speaker normalisation.</summary>
+    public int? EnrolmentClips { get; init; }
+
+    /// <summary>Accuracy by enrolment size for speaker-normalised models (empty otherwise).</summary>
+    public IReadOnlyList<EnrolmentPoint> Enrolment { get; init; } = [];
+}

@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+using EmotionML.Features;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace EmotionML;
+
+/// <summary>
+/// A trained model: the one path from pooled feature vectors to label probabilities. It holds the ML.NET
+/// transformer, the feature schema, the label order and the speaker normalisation, and turns a vector (or a batch)
+/// into probabilities that sum to 1. <see cref="EmotionEngine"/> (decoding, silence, windows), cross-validation,
+/// feature importance and <c>ModelEvaluator</c> all score through it, so what a report measures is what
+/// <c>Predict</c> returns.
+/// <para>
+/// Thread-safe: ML.NET's <c>PredictionEngine</c> is not, so single-vector scoring rents one from a bounded pool
+/// (created on demand, at most <see cref="MaxPooledEngines"/> kept). <see cref="Dispose"/> may race with
+/// in-flight calls: they finish, and their engines are disposed rather than returned.
+/// </para>
+/// </summary>
+public sealed class EmotionModel : IDisposable
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer _transformer;
+    private readonly SchemaDefinition _inputSchema;
+    private readonly ConcurrentBag<PredictionEngine<FeatureInput, ScoreOutput>> _pool = new();
+    private int _disposed;
+
+    private EmotionModel(MLContext ml, ITransformer transformer, FeatureSchema schema, IReadOnlyList<string> labels, SpeakerNormalization? normalization, ModelManifest? manifest)
+    {
+        if (labels.Count < 2)
+        {
+            throw new ModelBundleException("A model needs at least two labels.");
+        }
+
+        if (normalization is not null && normalization.PriorMean.Count != schema.Columns.Count)
+        {
+            throw new ModelBundleException($"The speaker normalisation has {normalization.PriorMean.Count} columns; the feature schema has {schema.Columns.Count}.");
+        }
+
+        _ml = ml;
+        _transformer = transformer;
+        Schema = schema;
+        Labels = labels;
+        SpeakerNormalization = normalization;
+        Manifest = manifest;
+        _inputSchema = SchemaDefinition.Create(typeof(FeatureInput));
+        _inputSchema[nameof(FeatureInput.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, schema.Columns.Count);
+        CheckScoreColumn();
+    }
+
+    /// <summary>The most prediction engines kept for reuse (more may exist while many threads score at once).</summary>
+    public static int MaxPooledEngines { get; } = Math.Max(4, 2 * Environment.ProcessorCount);
+
+    /// <summary>The labels, in the order of <see cref="PredictProbabilities(float[], SpeakerProfile?)"/>'s result.</summary>
+    public IReadOnlyList<string> Labels { get; }
+
+    /// <summary>The feature schema the model expects.</summary>
+    public FeatureSchema Schema { get; }
+
+    /// <summary>How features are normalised per speaker, or null when the model needs no speaker profile.</summary>
+    public SpeakerNormalization? SpeakerNormalization { get; }
+
+    /// <summary>Whether predictions need a <see cref="SpeakerProfile"/>.</summary>
+    public bool RequiresSpeakerProfile => SpeakerNormalization is not null;
+
+    /// <summary>Prediction engines waiting in the pool.</summary>
+    internal int PooledEngineCount => _pool.Count;
+
+    /// <summary>The context the ML.NET model lives in.</summary>
+    internal MLContext Context => _ml;
+
+    /// <summary>The fitted ML.NET pipeline.</summary>
+    internal ITransformer Transformer => _transformer;
+
+    /// <summary>The bundle's manifest, or null for a model built in memory.</summary>
+    public ModelManifest? Manifest { get; }
+
+    /// <summary>Loads and checks a bundle file.</summary>
+    /// <param name="path">The bundle.</param>
+    /// <exception cref="ModelBundleException">The bundle is missing, corrupt or incompatible.</exception>
+    public static EmotionModel Load(string path) => Load(ModelBundle.Load(path));
+
+    /// <summary>Loads and checks a bundle from a stream.</summary>
+    /// <param name="stream">The bundle bytes.</param>
+    /// <exception cref="ModelBundleException">The bundle is corrupt or incompatible.</exception>
+    public static EmotionModel Load(Stream stream) => Load(ModelBundle.Load(stream));
+
+    /// <summary>The model of a loaded bundle.</summary>
+    /// <param name="bundle">The bundle.</param>
+    /// <exception cref="ModelBundleException">The ML.NET model cannot be loaded or does not match the manifest.</exception>
+    public static EmotionModel Load(ModelBundle bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        var ml = new MLContext(0);
+        var m = bundle.Manifest;
+        return new EmotionModel(ml, bundle.LoadModel(ml), m.Schema, m.Labels, m.SpeakerNormalization, m);
+    }
+
+    /// <summary>
+    /// Wraps a fitted ML.NET pipeline whose input is a <c>Features</c> vector (and an unused <c>Label</c> string)
+    /// and whose output is a <c>Score</c> vector with one value per label, in label order.
+    /// </summary>
+    /// <param name="ml">The context the pipeline was fitted in.</param>
+    /// <param name="transformer">The fitted pipeline.</param>
+    /// <param name="schema">The feature schema.</param>
+    /// <param name="labels">The labels in score order.</param>
+    /// <param name="normalization">The speaker normalisation the pipeline was trained with, if any.</param>
+    public static EmotionModel FromTransformer(MLContext ml, ITransformer transformer, FeatureSchema schema, IReadOnlyList<string> labels, SpeakerNormalization? normalization = null)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(transformer);
+        return new EmotionModel(ml, transformer, schema, labels.ToArray(), normalization, null);
+    }
+
+    /// <summary>A speaker's profile from label-free clips of the speaker (feature vectors).</summary>
+    /// <param name="clips">The speaker's enrolment clips.</param>
+    /// <exception cref="InvalidOperationException">The model does not use speaker normalisation.</exception>
+    public SpeakerProfile CreateSpeakerProfile(IReadOnlyList<float[]> clips)
+    {
+        var normalization = SpeakerNormalization ?? throw new InvalidOperationException("This model does not use speaker normalisation: it needs no profile.");
+        return normalization.CreateProfile(clips);
+    }
+
+    /// <summary>The probability of every label (in <see cref="Labels"/> order, summing to 1) for one vector.</summary>
+    /// <param name="features">The pooled feature vector.</param>
+    /// <param name="speaker">The speaker's profile (required when <see cref="RequiresSpeakerProfile"/>).</param>
+    public float[] PredictProbabilities(float[] features, SpeakerProfile? speaker = null)
+    {
+        var input = Prepare(features, speaker);
+        var engine = Rent();
+        try
+        {
+            return ToProbabilities(engine.Predict(new FeatureInput { Features = input, Label = Labels[0] }).Score);
+        }
+        finally
+        {
+            Return(engine);
+        }
+    }
+
+    /// <summary>Probabilities for a batch of vectors through one ML.NET transform (the same values as one by one).</summary>
+    /// <param name="features">The vectors.</param>
+    /// <param name="speakers">Each vector's speaker profile (null entries for a model without normalisation), or null.</param>
+    public float[][] PredictProbabilities(IReadOnlyList<float[]> features, IReadOnlyList<SpeakerProfile?>? speakers = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (speakers is not null && speakers.Count != features.Count)
+        {
+            throw new ArgumentException("Give one speaker profile per vector.", nameof(speakers));
+        }
+
+        if (features.Count == 0)
+        {
+            return [];
+        }
+
+        var inputs = features.Select((f, i) => Prepare(f, speakers?[i])).ToArray();
+        var view = FeatureDataView.Create(_ml, Schema, inputs, Enumerable.Repeat(Labels[0], inputs.Length).ToArray());
+        var scored = _transformer.Transform(view);
+        return _ml.Data.CreateEnumerable<ScoreOutput>(scored, reuseRowObject: false).Select(r => ToProbabilities(r.Score)).ToArray();
+    }
+
+    /// <summary>The index of the largest value (the first on ties).</summary>
+    /// <param name="scores">Scores or probabilities.</param>
+    public static int ArgMax(IReadOnlyList<float> scores)
+    {
+        int best = 0;
+        for (int i = 1; i < scores.Count; i++)
+        {
+            if (scores[i] > scores[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Drain();
+    }
+
+    private float[] Prepare(float[] features, SpeakerProfile? speaker)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.Length != Schema.Columns.Count)
+        {
+            throw new ArgumentException($"The model expects {Schema.Columns.Count} features ({Schema.Name} v{Schema.Version}); got {features.Length}.", nameof(features));
+        }
+
+        if (SpeakerNormalization is null)
+        {
+            return features;
+        }
+
+        if (speaker is null)
+        {
+            throw new InvalidOperationException("This model was trained on speaker-normalised features: create a SpeakerProfile from a few other clips of the speaker (CreateSpeakerProfile) and pass it to Predict.");
+        }
+
+        return SpeakerNormalization.Apply(features, speaker);
+    }
+
+    /// <summary>Softmax models already sum to 1; one-versus-all models give per-class probabilities, scaled here to sum to 1.</summary>
+    private static float[] ToProbabilities(float[] raw)
+    {
+        var p = new float[raw.Length];
+        double sum = 0;
+        foreach (float v in raw)
+        {
+            sum += float.IsFinite(v) ? Math.Max(0, v) : 0;
+        }
+
+        for (int i = 0; i < raw.Length; i++)
+        {
+            p[i] = sum > 0 ? (float)((float.IsFinite(raw[i]) ? Math.Max(0, raw[i]) : 0) / sum) : 1f / raw.Length;
+        }
+
+        return p;
+    }
+
+    private void CheckScoreColumn()
+    {
+        DataViewSchema output;
+        try
+        {
+            var input = FeatureDataView.Create(_ml, Schema, [], []).Schema;
+            output = _transformer.GetOutputSchema(input);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+        {
+            throw new ModelBundleException($"The ML.NET model does not accept the {Schema.Columns.Count}-column feature vector of {Schema.Name} v{Schema.Version}: {ex.Message}", ex);
+        }
+
+        var score = output.GetColumnOrNull("Score");
+        if (score is null || score.Value.Type is not VectorDataViewType { ItemType: NumberDataViewType } vector)
+        {
+            throw new ModelBundleException("The ML.NET model has no numeric Score vector column.");
+        }
+
+        if (vector.Size != Labels.Count)
+        {
+            throw new ModelBundleException($"The ML.NET model gives {vector.Size} scores but the manifest lists {Labels.Count} labels.");
+        }
+    }
+
+    private PredictionEngine<FeatureInput, ScoreOutput> Rent()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _pool.TryTake(out var engine)
+            ? engine
+            : _ml.Model.CreatePredictionEngine<FeatureInput, ScoreOutput>(_transformer, ignoreMissingColumns: true, inputSchemaDefinition: _inputSchema);
+    }
+
+    private void Return(PredictionEngine<FeatureInput, ScoreOutput> engine)
+    {
+        if (Volatile.Read(ref _disposed) != 0 || _pool.Count >= MaxPooledEngines)
+        {
+            engine.Dispose();
+            return;
+        }
+
+        _pool.Add(engine);
+        // Dispose may have drained the pool between the check and the add: drain again so nothing is leaked.
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            Drain();
+        }
+    }
+
+    private void Drain()
+    {
+        while (_pool.TryTake(out var engine))
+        {
+            engine.Dispose();
+        }
+    }
+
+    private sealed class FeatureInput
+    {
+        public float[] Features { get; set; } = [];
+
+        public string Label { get; set; } = "";
+    }
+
+    private sealed class ScoreOutput
+    {
+        [ColumnName("Score")]
+        public float[] Score { get; set; } = [];
+    }
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds every model and figure recorded in artifacts/README.md, the embedded default model included
-# (about 45 minutes on 2 cores). Needs the corpora at ../shared/data (or $EMOTIONML_SHARED/data).
+# (about 80 minutes on 2 cores). Needs the corpora at ../shared/data (or $EMOTIONML_SHARED/data).
 # Every train run is nested: its --time is split equally between the final search and one search per outer fold.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,17 +15,17 @@ models=artifacts/models
 
 # 1. The default model (embedded in the EmotionML package): RAVDESS actors 01-20, 8 classes, no speaker
 #    normalisation (one clip of an unknown speaker must work); outer folds k = actors 4k+1..4k+4.
-emotionml train --data "$shared/data/ravdess" --corpus ravdess --time 600 --seed 0 --threads 2 --speaker-norm never \
+emotionml train --data "$shared/data/ravdess" --corpus ravdess --time 1800 --seed 0 --threads 2 --speaker-norm never \
   --out $models/default.emlmodel 2> $models/default.train.log | tee $models/default.summary.txt
 
 # 2. The same protocol with speaker normalisation (needs enrolment clips of each speaker): the enrolment curve.
-emotionml train --data "$shared/data/ravdess" --corpus ravdess --time 600 --seed 0 --threads 2 --speaker-norm always --enrol 8 \
+emotionml train --data "$shared/data/ravdess" --corpus ravdess --time 1200 --seed 0 --threads 2 --speaker-norm always --enrol 8 \
   --no-importance --out $models/ravdess-enrolment.emlmodel 2> $models/ravdess-enrolment.train.log | tee $models/ravdess-enrolment.summary.txt
 
 # 3. EmoDB, 7 classes, leave-one-speaker-out outer folds (10), without and with speaker normalisation.
-emotionml train --data "$shared/data/emodb" --corpus emodb --folds 10 --time 440 --seed 0 --threads 2 --speaker-norm never \
+emotionml train --data "$shared/data/emodb" --corpus emodb --folds 10 --time 660 --seed 0 --threads 2 --speaker-norm never \
   --no-importance --out $models/emodb.emlmodel 2> $models/emodb.train.log | tee $models/emodb.summary.txt
-emotionml train --data "$shared/data/emodb" --corpus emodb --folds 10 --time 440 --seed 0 --threads 2 --speaker-norm always --enrol 8 \
+emotionml train --data "$shared/data/emodb" --corpus emodb --folds 10 --time 660 --seed 0 --threads 2 --speaker-norm always --enrol 8 \
   --no-importance --out $models/emodb-enrolment.emlmodel 2> $models/emodb-enrolment.train.log | tee $models/emodb-enrolment.summary.txt
 
 # 4. Cross-corpus: the RAVDESS models on EmoDB (other speakers, language and labels; mapped through the common set).

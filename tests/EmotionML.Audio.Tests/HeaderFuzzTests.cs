@@ -21,7 +21,6 @@ public sealed class HeaderFuzzTests
         BitConverter.TryWriteBytes(seed.AsSpan(4), seed.Length - 8);
         Assert.Equal(16000, new AudioDecoder().Decode(new MemoryStream(seed)).SampleRate);
         var (decoded, rejected) = Run(seed, cases: 10_000, mutateFirst: 128, seedValue: 20261126);
-        Assert.Equal(10_000, decoded + rejected);
         Assert.True(decoded > 100 && rejected > 100, $"mutations should exercise both outcomes: {decoded} decoded, {rejected} rejected");
     }
 
@@ -31,7 +30,7 @@ public sealed class HeaderFuzzTests
     public void Mutated_compressed_headers_give_a_valid_decode_or_the_typed_error(string fixture, int cases)
     {
         var (decoded, rejected) = Run(Fixtures.Bytes(fixture), cases, mutateFirst: 512, seedValue: 7);
-        Assert.Equal(cases, decoded + rejected);
+        Assert.True(decoded > 0 && rejected > 0, $"mutations should exercise both outcomes: {decoded} decoded, {rejected} rejected");
     }
 
     private static (int Decoded, int Rejected) Run(byte[] seed, int cases, int mutateFirst, int seedValue)
@@ -48,12 +47,20 @@ public sealed class HeaderFuzzTests
             {
                 using Stream stream = seekable ? new MemoryStream(bytes) : NonSeekableStream.Of(bytes, 1 + random.Next(4096));
                 var clip = decoder.Decode(stream);
-                Assert.All(clip.Samples, s => Assert.True(float.IsFinite(s)));
+                // A decode must be a plausible one: finite samples, a rate and channel count the options
+                // accept, and no more samples than the bytes could encode (8-bit PCM: one byte per sample; compressed
+                // formats are bounded by their frames, far below this).
+                Assert.All(clip.Samples, s => Assert.True(float.IsFinite(s), $"case {c}: sample {s}"));
+                Assert.InRange(clip.SampleRate, decoder.Options.MinSampleRate, decoder.Options.MaxSampleRate);
+                Assert.InRange(clip.SourceChannels, 1, decoder.Options.MaxChannels);
+                Assert.True(clip.Samples.Length <= bytes.Length * 16L, $"case {c}: {clip.Samples.Length} samples from {bytes.Length} bytes");
                 decoded++;
             }
             catch (AudioDecodeException ex)
             {
+                // Every rejection says why, with a defined kind.
                 Assert.False(string.IsNullOrWhiteSpace(ex.Message));
+                Assert.True(Enum.IsDefined(ex.Kind), $"case {c}: undefined kind {ex.Kind}");
                 rejected++;
             }
             catch (Exception ex)

@@ -6,15 +6,30 @@ namespace EmotionML.Cli.Tests;
 internal static class CliRunner
 {
     /// <summary>Starts the tool without waiting (the caller reads its output and ends it).</summary>
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(false, args);
+
+    /// <summary>
+    /// Starts the tool without waiting. With <paramref name="defaultInterrupt"/>, SIGINT's default disposition is
+    /// restored first (through Debian's always-present perl): a process started in the background of a
+    /// non-interactive shell, as CI jobs may be, inherits SIGINT ignored, and .NET then (rightly) ignores Ctrl+C.
+    /// </summary>
+    public static Process Start(bool defaultInterrupt, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(defaultInterrupt ? "perl" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = TestData.SharedData.RepositoryRoot,
         };
+        if (defaultInterrupt)
+        {
+            foreach (var a in new[] { "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!", "dotnet" })
+            {
+                psi.ArgumentList.Add(a);
+            }
+        }
+
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EmotionML.Cli.dll"));
         foreach (var a in args)
         {

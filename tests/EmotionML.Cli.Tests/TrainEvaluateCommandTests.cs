@@ -83,7 +83,7 @@ public sealed class TrainEvaluateCommandTests : IDisposable
         var (train, _) = SplitEmoDb();
         var cache = Path.Combine(_temp, "cache");
         var saved = Path.Combine(_temp, "stopped.emlmodel");
-        using (var process = CliRunner.Start("train", "--data", train, "--corpus", "emodb", "--folds", "3", "--trainers", "sdca,lbfgs", "--time", "3000", "--no-importance", "--cache", cache, "--out", saved))
+        using (var process = CliRunner.Start(true, "train", "--data", train, "--corpus", "emodb", "--folds", "3", "--trainers", "sdca,lbfgs", "--time", "3000", "--no-importance", "--cache", cache, "--out", saved))
         {
             var stdout = process.StandardOutput.ReadToEndAsync();
             WaitForLine(process, line => line.StartsWith("#1 ", StringComparison.Ordinal));
@@ -99,7 +99,7 @@ public sealed class TrainEvaluateCommandTests : IDisposable
         }
 
         var aborted = Path.Combine(_temp, "aborted.emlmodel");
-        using (var process = CliRunner.Start("train", "--data", train, "--corpus", "emodb", "--folds", "3", "--trainers", "sdca,lbfgs", "--time", "3000", "--no-importance", "--cache", cache, "--out", aborted))
+        using (var process = CliRunner.Start(true, "train", "--data", train, "--corpus", "emodb", "--folds", "3", "--trainers", "sdca,lbfgs", "--time", "3000", "--no-importance", "--cache", cache, "--out", aborted))
         {
             _ = process.StandardOutput.ReadToEndAsync();
             WaitForLine(process, line => line.StartsWith("#1 ", StringComparison.Ordinal));

@@ -183,6 +183,46 @@ public sealed class EmotionEngineTests(EngineFixture fixture) : IClassFixture<En
     }
 
     [Fact]
+    public async Task PredictAsync_reads_a_body_that_refuses_synchronous_reads_as_Kestrel_does()
+    {
+        using var engine = EmotionEngine.Load(fixture.ModelPath);
+        var bytes = await File.ReadAllBytesAsync(fixture.HeldOut[0].Path);
+        var expected = engine.Predict(new MemoryStream(bytes));
+        var p = await engine.PredictAsync(new AsyncOnlyStream(bytes));
+        Assert.Equal(expected.Scores.Values, p.Scores.Values);
+    }
+
+    /// <summary>A request body as Kestrel gives it with AllowSynchronousIO off: synchronous reads throw.</summary>
+    private sealed class AsyncOnlyStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new InvalidOperationException("Synchronous operations are disallowed.");
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inner.ReadAsync(buffer[..Math.Min(buffer.Length, 1000)], cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
     public async Task PredictAsync_buffers_at_most_MaxBufferedBytes()
     {
         var bytes = await File.ReadAllBytesAsync(fixture.HeldOut[0].Path);

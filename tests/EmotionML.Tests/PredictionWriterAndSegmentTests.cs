@@ -4,6 +4,11 @@ using EmotionML.TestData;
 
 namespace EmotionML.Tests;
 
+/// <summary>Tests that measure the process's heap run alone: other tests allocating meanwhile would be counted.</summary>
+[CollectionDefinition(nameof(HeapMeasurement), DisableParallelization = true)]
+public sealed class HeapMeasurement;
+
+[Collection(nameof(HeapMeasurement))]
 public sealed class PredictionWriterAndSegmentTests(EngineFixture fixture) : IClassFixture<EngineFixture>
 {
     private static readonly XNamespace Ns = "http://www.w3.org/2009/10/emotionml";

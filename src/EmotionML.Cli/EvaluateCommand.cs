@@ -74,7 +74,18 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             ["speakersAlsoInTraining"] = evaluation.SpeakersAlsoInTraining,
             ["enrolmentClips"] = evaluation.EnrolmentClips,
             ["enrolment"] = evaluation.Enrolment.Select(p => new { clips = p.Clips, accuracy = p.Accuracy, macroF1 = p.MacroF1 }).ToArray(),
+            ["meanConfidence"] = Math.Round(evaluation.MeanConfidence, 6),
+            ["eceBefore"] = evaluation.EceBefore,
+            ["eceAfter"] = evaluation.EceAfter,
+            ["inDomainShare"] = evaluation.InDomainShare,
+            ["accuracyInDomain"] = evaluation.AccuracyInDomain,
+            ["eceInDomain"] = evaluation.EceInDomain,
         };
+        description.Add(string.Create(CultureInfo.InvariantCulture, $"Confidence: mean {evaluation.MeanConfidence:F3} against accuracy {metrics.Accuracy:F3}; expected calibration error {evaluation.EceBefore:F3} raw → {evaluation.EceAfter:F3} calibrated"));
+        if (evaluation.InDomainShare is { } share)
+        {
+            description.Add(string.Create(CultureInfo.InvariantCulture, $"Domain check: {share:P1} of clips in domain; on those accuracy {evaluation.AccuracyInDomain ?? double.NaN:F3} and ECE {evaluation.EceInDomain ?? double.NaN:F3}, against {metrics.Accuracy:F3} and {evaluation.EceAfter:F3} on all"));
+        }
         EvaluationReport.Write(reportDir, metrics, $"{Path.GetFileNameWithoutExtension(settings.Model)} on {corpus.Name}", description, json);
 
         if (settings.Format2 == "json")
@@ -93,6 +104,11 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
             foreach (var p in evaluation.Enrolment)
             {
                 AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture, $"enrolment {EnrolmentProtocol.Describe(p.Clips)}: accuracy {p.Accuracy:F3}, macro-F1 {p.MacroF1:F3}"));
+            }
+
+            foreach (var line in description.Where(d => d.StartsWith("Confidence", StringComparison.Ordinal) || d.StartsWith("Domain check", StringComparison.Ordinal)))
+            {
+                AnsiConsole.WriteLine(line);
             }
 
             AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accuracy {metrics.Accuracy:F3}, macro-F1 {metrics.MacroF1:F3}, weighted-F1 {metrics.WeightedF1:F3}\nReport: {reportDir}"));

@@ -48,6 +48,12 @@ public sealed class InfoCommand : Command<InfoCommand.Settings>
             Row("enrolment curve", string.Join("; ", v.Enrolment.Select(p => string.Create(CultureInfo.InvariantCulture, $"{(p.Clips <= 0 ? "all others" : p.Clips.ToString(CultureInfo.InvariantCulture))}: {p.Accuracy:F3}"))));
         }
 
+        Row("calibration", m.Calibration is { } cal
+            ? string.Create(CultureInfo.InvariantCulture, $"temperature {cal.Temperature:G4}{(v.Nested is { EceBefore: { } eb, EceAfter: { } ea } ? $"; nested ECE {eb:F3} → {ea:F3}" : $"; ECE {cal.EceBefore:F3} → {cal.EceAfter:F3} on the out-of-fold predictions it was fitted on")}")
+            : "none (scores as the model gives them)");
+        Row("domain check", m.Domain is { } dom
+            ? string.Create(CultureInfo.InvariantCulture, $"distance threshold {dom.Threshold:F3} ({dom.Coverage:P0} of held-out training-corpus clips pass){(v.Nested?.InDomainShare is { } share ? $"; nested: {share:P1} of held-out clips passed" : "")}")
+            : "none");
         Row("inner CV (search-maximised)", string.Create(CultureInfo.InvariantCulture, $"{v.Split}: {v.Metric} {v.Mean:F3} ± {v.Std:F3} over folds; out-of-fold accuracy {v.Accuracy:F3}, macro-F1 {v.MacroF1:F3}"));
         Row("created", m.CreatedUtc.ToString("u", CultureInfo.InvariantCulture));
         AnsiConsole.Write(grid);

@@ -74,7 +74,7 @@ public sealed class PredictCommand : Command<PredictSettings>
                 return 0;
             });
 
-            Write(settings.Format, records, engine.Labels);
+            Write(settings.Format, records, engine.Labels, settings.MinConfidence);
             int failed = 0;
             foreach (var r in records.Where(r => r.Error is not null))
             {
@@ -86,7 +86,7 @@ public sealed class PredictCommand : Command<PredictSettings>
         }
     }
 
-    private static void Write(string format, IReadOnlyList<PredictionRecord> records, IReadOnlyList<string> labels)
+    private static void Write(string format, IReadOnlyList<PredictionRecord> records, IReadOnlyList<string> labels, double minConfidence)
     {
         var inv = CultureInfo.InvariantCulture;
         switch (format)
@@ -94,7 +94,7 @@ public sealed class PredictCommand : Command<PredictSettings>
             case "json":
                 using (var stdout = Console.OpenStandardOutput())
                 {
-                    PredictionWriter.WriteJson(stdout, records, labels);
+                    PredictionWriter.WriteJson(stdout, records, labels, minConfidence);
                 }
 
                 break;
@@ -106,29 +106,49 @@ public sealed class PredictCommand : Command<PredictSettings>
                 Console.Out.WriteLine();
                 break;
             default:
-                var table = new Table().AddColumns("file", "time", "emotion", "confidence", "runner-up");
+                var table = new Table().AddColumns("file", "time", "emotion", "confidence", "runner-up", "note");
                 foreach (var r in records)
                 {
                     if (r.Error is not null)
                     {
-                        table.AddRow(new Text(r.Source), new Text(""), new Markup("[red]error[/]"), new Text(""), new Text(""));
+                        table.AddRow(new Text(r.Source), new Text(""), new Markup("[red]error[/]"), new Text(""), new Text(""), new Text(""));
                         continue;
                     }
 
                     if (r.Prediction is { } p)
                     {
-                        table.AddRow(Markup.Escape(r.Source), "whole", p.Label, p.Confidence.ToString("P0", inv), RunnerUp(p.Scores, p.Label));
+                        table.AddRow(new Text(r.Source), new Text("whole"), new Text(p.Label), new Text(p.Confidence.ToString("P0", inv)), new Text(RunnerUp(p.Scores, p.Label)), Note(p.Confidence, p.InDomain, minConfidence));
                     }
 
                     foreach (var s in r.Segments ?? [])
                     {
-                        table.AddRow("", string.Create(inv, $"{s.Start.TotalSeconds:0.0}-{s.End.TotalSeconds:0.0} s"), s.Label, s.Confidence.ToString("P0", inv), RunnerUp(s.Scores, s.Label));
+                        table.AddRow(new Text(""), new Text(string.Create(inv, $"{s.Start.TotalSeconds:0.0}-{s.End.TotalSeconds:0.0} s")), new Text(s.Label), new Text(s.Confidence.ToString("P0", inv)), new Text(RunnerUp(s.Scores, s.Label)), Note(s.Confidence, s.InDomain, minConfidence));
                     }
                 }
 
                 AnsiConsole.Write(table);
+                if (records.Any(r => r.Prediction?.InDomain == false || r.Segments?.Any(s => s.InDomain == false) == true))
+                {
+                    ConsoleOutput.Errors.MarkupLine("[yellow]⚠ out of domain:[/] the audio is unlike the model's training recordings; its prediction is unreliable.");
+                }
                 break;
         }
+    }
+
+    private static Markup Note(float confidence, bool? inDomain, double minConfidence)
+    {
+        var notes = new List<string>();
+        if (inDomain == false)
+        {
+            notes.Add("[yellow]⚠ out of domain[/]");
+        }
+
+        if (confidence < minConfidence)
+        {
+            notes.Add("[grey]low confidence[/]");
+        }
+
+        return new Markup(string.Join(", ", notes));
     }
 
     private static string RunnerUp(IReadOnlyDictionary<string, float> scores, string label)

@@ -29,6 +29,13 @@ public sealed class PredictSettings : CommandSettings
     public bool Segments { get; set; }
 
     /// <summary>Threads.</summary>
+    /// <summary>Confidence below which predictions are marked.</summary>
+    [CommandOption("--min-confidence <P>")]
+    [Description("Mark (never hide) predictions whose calibrated confidence is below P (0-1; default 0: none) in the table, and as \"lowConfidence\": true in JSON")]
+    [DefaultValue(0.0)]
+    public double MinConfidence { get; set; }
+
+    /// <summary>Threads.</summary>
     [CommandOption("-t|--threads <N>")]
     [Description("Files predicted at once (default: one per core)")]
     [DefaultValue(0)]
@@ -40,6 +47,11 @@ public sealed class PredictSettings : CommandSettings
         if (Inputs.Length == 0)
         {
             return ValidationResult.Error("Give at least one audio file or folder.");
+        }
+
+        if (MinConfidence is < 0 or > 1)
+        {
+            return ValidationResult.Error("--min-confidence must be between 0 and 1.");
         }
 
         return Format is "table" or "json" or "csv" or "emotionml" ? ValidationResult.Success() : ValidationResult.Error("--format must be table, json, csv or emotionml.");

@@ -92,6 +92,15 @@ public static class BundleWriter
                 description.Add($"Speaker-normalised winners scored each held-out clip with a profile from {EnrolmentProtocol.Describe(nested.EnrolmentClips)} of its speaker (never the clip itself)");
             }
 
+            if (nested.Confidence is { } conf)
+            {
+                description.Add(string.Create(inv, $"**Confidence** (nested, held-out speakers; each outer winner's temperature fitted on its inner folds only): expected calibration error {conf.EceBefore:F3} → {conf.EceAfter:F3}, negative log-likelihood {conf.NllBefore:F3} → {conf.NllAfter:F3} per clip"));
+                if (conf.InDomainShare is { } share)
+                {
+                    description.Add(string.Create(inv, $"**Domain check**: {share:P1} of held-out clips passed (threshold set for 95 % on inner held-out speakers); accuracy {conf.AccuracyInDomain ?? double.NaN:F3} on those, {conf.AccuracyOutOfDomain ?? double.NaN:F3} on the flagged ones"));
+                }
+            }
+
             foreach (var f in nested.Folds)
             {
                 description.Add(string.Create(inv, $"Outer fold {f.Fold + 1} ({string.Join(", ", f.HeldOutSpeakers)}): winner {f.Winner} (inner {metric} {f.InnerScore:F3}, {f.Trials} trials) → held-out accuracy {f.Metrics.Accuracy:F3}, macro-F1 {f.Metrics.MacroF1:F3}"));
@@ -110,6 +119,17 @@ public static class BundleWriter
                 enrolment = nested.Enrolment.Select(p => new { clips = p.Clips, accuracy = p.Accuracy, macroF1 = p.MacroF1 }).ToArray(),
                 folds = nested.Folds.Select(f => new { fold = f.Fold + 1, speakers = f.HeldOutSpeakers, winner = f.Winner.ToString(), innerScore = Math.Round(f.InnerScore, 6), trials = f.Trials, accuracy = Math.Round(f.Metrics.Accuracy, 6), macroF1 = Math.Round(f.Metrics.MacroF1, 6), searchSeconds = Math.Round(f.SearchTime.TotalSeconds, 1) }).ToArray(),
                 seconds = Math.Round(nested.Elapsed.TotalSeconds, 1),
+                calibration = nested.Confidence is { } c ? new
+                {
+                    eceBefore = Math.Round(c.EceBefore, 6),
+                    eceAfter = Math.Round(c.EceAfter, 6),
+                    nllBefore = Math.Round(c.NllBefore, 6),
+                    nllAfter = Math.Round(c.NllAfter, 6),
+                    inDomainShare = c.InDomainShare,
+                    accuracyInDomain = c.AccuracyInDomain,
+                    accuracyOutOfDomain = c.AccuracyOutOfDomain,
+                    reliabilityAfter = c.ReliabilityAfter.Select(b => new { low = b.Low, high = b.High, count = b.Count, confidence = Math.Round(b.Confidence, 6), accuracy = Math.Round(b.Accuracy, 6) }).ToArray(),
+                } : null,
             };
         }
         else
@@ -141,6 +161,18 @@ public static class BundleWriter
             description.Add($"Speaker normalisation: each speaker's features are standardised with statistics shrunk toward the training speakers' (τ = {best.Config.SpeakerShrinkage:G3}); held-out speakers' profiles came from {EnrolmentProtocol.Describe(result.EnrolmentClips)} of the speaker, never the scored clip.");
         }
 
+        if (result.Model.Calibration is { } cal)
+        {
+            description.Add(string.Create(inv, $"Shipped model's calibration: temperature {cal.Temperature:G4}, fitted on the final search's out-of-fold predictions (ECE {cal.EceBefore:F3} → {cal.EceAfter:F3} on those, the data it was fitted on)"));
+            context["calibration"] = cal;
+        }
+
+        if (result.Model.Domain is { } dom)
+        {
+            description.Add(string.Create(inv, $"Shipped model's domain check: Mahalanobis distance (Ledoit–Wolf) threshold {dom.Threshold:F3}, passing {dom.Coverage:P0} of held-out speakers' clips in the final search's folds"));
+            context["domain"] = new { threshold = Math.Round(dom.Threshold, 6), coverage = dom.Coverage };
+        }
+
         context["innerCrossValidation"] = new
         {
             note = "the final search's winner on its own folds: the search maximised this, so it is optimistic",
@@ -166,6 +198,16 @@ public static class BundleWriter
             }
 
             md.AppendLine().AppendLine("![enrolment curve](enrolment.svg)");
+            EvaluationReport.AtomicWrite(Path.Combine(dir, "report.md"), md.ToString());
+        }
+
+        if (nested?.Confidence is { } reliability)
+        {
+            Charts.Reliability(reliability.ReliabilityBefore, reliability.ReliabilityAfter, $"{data.Corpus.Name}: reliability on held-out speakers (nested)").SaveSvgAndPng(Path.Combine(dir, "reliability"), 560, 520);
+            var md = new System.Text.StringBuilder(File.ReadAllText(Path.Combine(dir, "report.md")));
+            md.AppendLine().AppendLine("## Calibration (nested, held-out speakers)").AppendLine();
+            md.AppendLine(string.Create(inv, $"Expected calibration error (10 bins, top label) {reliability.EceBefore:F3} raw → {reliability.EceAfter:F3} calibrated; negative log-likelihood {reliability.NllBefore:F3} → {reliability.NllAfter:F3}.")).AppendLine();
+            md.AppendLine("![reliability diagram](reliability.svg)");
             EvaluationReport.AtomicWrite(Path.Combine(dir, "report.md"), md.ToString());
         }
 

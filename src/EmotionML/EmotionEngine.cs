@@ -97,7 +97,8 @@ public sealed class EmotionEngine : IDisposable
             throw new InvalidOperationException("This model was trained on speaker-normalised features: create a SpeakerProfile from a few other clips of the speaker (CreateSpeakerProfile) and pass it to Predict.");
         }
 
-        var scores = Model.PredictProbabilities(Features(samples, sampleRate), speaker);
+        var output = Model.Predict(Features(samples, sampleRate), speaker);
+        var scores = output.Probabilities;
         int best = EmotionModel.ArgMax(scores);
         var map = new Dictionary<string, float>(Labels.Count);
         for (int i = 0; i < Labels.Count; i++)
@@ -105,7 +106,7 @@ public sealed class EmotionEngine : IDisposable
             map[Labels[i]] = scores[i];
         }
 
-        return new EmotionPrediction(Labels[best], scores[best], map, TimeSpan.FromSeconds((double)samples.Length / sampleRate), Labels);
+        return new EmotionPrediction(Labels[best], scores[best], map, TimeSpan.FromSeconds((double)samples.Length / sampleRate), Labels, output.InDomain, output.DomainScore);
     }
 
     /// <summary>
@@ -166,7 +167,7 @@ public sealed class EmotionEngine : IDisposable
                 if (RmsDb(samples) >= options.SilenceThresholdDb)
                 {
                     var p = Predict(samples, rate, speaker);
-                    yield return new EmotionSegment(TimeSpan.FromSeconds((double)start / rate), TimeSpan.FromSeconds((double)(start + filled) / rate), p.Label, p.Confidence, p.Scores);
+                    yield return new EmotionSegment(TimeSpan.FromSeconds((double)start / rate), TimeSpan.FromSeconds((double)(start + filled) / rate), p.Label, p.Confidence, p.Scores, p.InDomain, p.DomainScore);
                 }
             }
 

@@ -25,8 +25,20 @@ public sealed class EmotionModel : IDisposable
     private readonly ConcurrentBag<PredictionEngine<FeatureInput, ScoreOutput>> _pool = new();
     private int _disposed;
 
-    private EmotionModel(MLContext ml, ITransformer transformer, FeatureSchema schema, IReadOnlyList<string> labels, SpeakerNormalization? normalization, ModelManifest? manifest)
+    private EmotionModel(MLContext ml, ITransformer transformer, FeatureSchema schema, IReadOnlyList<string> labels, SpeakerNormalization? normalization, ModelManifest? manifest, ProbabilityCalibration? calibration = null, DomainModel? domain = null)
     {
+        if (calibration is not null && !(calibration.Temperature > 0 && double.IsFinite(calibration.Temperature)))
+        {
+            throw new ModelBundleException($"The calibration temperature {calibration.Temperature} is not a positive number.");
+        }
+
+        if (domain is not null && domain.Columns != schema.Columns.Count)
+        {
+            throw new ModelBundleException($"The domain model has {domain.Columns} columns; the feature schema has {schema.Columns.Count}.");
+        }
+
+        Calibration = calibration;
+        Domain = domain;
         if (labels.Count < 2)
         {
             throw new ModelBundleException("A model needs at least two labels.");
@@ -59,6 +71,12 @@ public sealed class EmotionModel : IDisposable
 
     /// <summary>How features are normalised per speaker, or null when the model needs no speaker profile.</summary>
     public SpeakerNormalization? SpeakerNormalization { get; }
+
+    /// <summary>The temperature scaling applied to every probability, or null.</summary>
+    public ProbabilityCalibration? Calibration { get; }
+
+    /// <summary>The out-of-domain check, or null when the model has none.</summary>
+    public DomainModel? Domain { get; }
 
     /// <summary>Whether predictions need a <see cref="SpeakerProfile"/>.</summary>
     public bool RequiresSpeakerProfile => SpeakerNormalization is not null;
@@ -93,7 +111,7 @@ public sealed class EmotionModel : IDisposable
         ArgumentNullException.ThrowIfNull(bundle);
         var ml = new MLContext(0);
         var m = bundle.Manifest;
-        return new EmotionModel(ml, bundle.LoadModel(ml), m.Schema, m.Labels, m.SpeakerNormalization, m);
+        return new EmotionModel(ml, bundle.LoadModel(ml), m.Schema, m.Labels, m.SpeakerNormalization, m, m.Calibration, bundle.LoadDomain());
     }
 
     /// <summary>
@@ -110,6 +128,30 @@ public sealed class EmotionModel : IDisposable
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(transformer);
         return new EmotionModel(ml, transformer, schema, labels.ToArray(), normalization, null);
+    }
+
+    /// <summary>
+    /// This model with another calibration and domain check (the same ML.NET model, shared). Training uses it to
+    /// attach what it fitted on held-out speakers.
+    /// </summary>
+    /// <param name="calibration">The temperature scaling, or null for raw probabilities.</param>
+    /// <param name="domain">The domain check, or null.</param>
+    public EmotionModel WithCalibration(ProbabilityCalibration? calibration, DomainModel? domain) =>
+        new(_ml, _transformer, Schema, Labels, SpeakerNormalization, Manifest, calibration, domain);
+
+    /// <summary>Probabilities (calibrated), and the domain check when the model has one, for one vector.</summary>
+    /// <param name="features">The pooled feature vector.</param>
+    /// <param name="speaker">The speaker's profile (required when <see cref="RequiresSpeakerProfile"/>).</param>
+    public ModelOutput Predict(float[] features, SpeakerProfile? speaker = null)
+    {
+        var probabilities = PredictProbabilities(features, speaker);
+        if (Domain is not { } domain)
+        {
+            return new ModelOutput(probabilities, null, null);
+        }
+
+        double distance = domain.Distance(features);
+        return new ModelOutput(probabilities, distance, domain.IsInDomain(distance));
     }
 
     /// <summary>A speaker's profile from label-free clips of the speaker (feature vectors).</summary>
@@ -130,7 +172,7 @@ public sealed class EmotionModel : IDisposable
         var engine = Rent();
         try
         {
-            return ToProbabilities(engine.Predict(new FeatureInput { Features = input, Label = Labels[0] }).Score);
+            return Calibrate(ToProbabilities(engine.Predict(new FeatureInput { Features = input, Label = Labels[0] }).Score));
         }
         finally
         {
@@ -138,10 +180,16 @@ public sealed class EmotionModel : IDisposable
         }
     }
 
-    /// <summary>Probabilities for a batch of vectors through one ML.NET transform (the same values as one by one).</summary>
+    /// <summary>Probabilities (calibrated) for a batch of vectors through one ML.NET transform (the same values as one by one).</summary>
     /// <param name="features">The vectors.</param>
     /// <param name="speakers">Each vector's speaker profile (null entries for a model without normalisation), or null.</param>
-    public float[][] PredictProbabilities(IReadOnlyList<float[]> features, IReadOnlyList<SpeakerProfile?>? speakers = null)
+    public float[][] PredictProbabilities(IReadOnlyList<float[]> features, IReadOnlyList<SpeakerProfile?>? speakers = null) =>
+        PredictUncalibrated(features, speakers).Select(Calibrate).ToArray();
+
+    /// <summary>The model's probabilities before calibration (what a calibration is fitted on).</summary>
+    /// <param name="features">The vectors.</param>
+    /// <param name="speakers">Each vector's speaker profile, or null.</param>
+    public float[][] PredictUncalibrated(IReadOnlyList<float[]> features, IReadOnlyList<SpeakerProfile?>? speakers = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -207,6 +255,12 @@ public sealed class EmotionModel : IDisposable
         }
 
         return SpeakerNormalization.Apply(features, speaker);
+    }
+
+    private float[] Calibrate(float[] probabilities)
+    {
+        Calibration?.Apply(probabilities);
+        return probabilities;
     }
 
     /// <summary>Softmax models already sum to 1; one-versus-all models give per-class probabilities, scaled here to sum to 1.</summary>
@@ -297,3 +351,9 @@ public sealed class EmotionModel : IDisposable
         public float[] Score { get; set; } = [];
     }
 }
+
+/// <summary>What a model says about one clip.</summary>
+/// <param name="Probabilities">Every label's probability (calibrated when the model has a calibration), in label order.</param>
+/// <param name="DomainScore">The clip's distance from the training data (about 1 for typical training clips), or null without a domain model.</param>
+/// <param name="InDomain">Whether that distance is within the threshold, or null without a domain model.</param>
+public sealed record ModelOutput(float[] Probabilities, double? DomainScore, bool? InDomain);

@@ -6,4 +6,6 @@ namespace EmotionML;
 /// <param name="Label">The most probable label.</param>
 /// <param name="Confidence">Its probability.</param>
 /// <param name="Scores">Every label's probability (sum to 1).</param>
-public sealed record EmotionSegment(TimeSpan Start, TimeSpan End, string Label, float Confidence, IReadOnlyDictionary<string, float> Scores);
+/// <param name="InDomain">Whether the window's features lie within the training data's range (null without a domain check).</param>
+/// <param name="DomainScore">The window's distance from the training data.</param>
+public sealed record EmotionSegment(TimeSpan Start, TimeSpan End, string Label, float Confidence, IReadOnlyDictionary<string, float> Scores, bool? InDomain = null, double? DomainScore = null);

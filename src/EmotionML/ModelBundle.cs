@@ -20,6 +20,7 @@ public sealed class ModelBundle
     private const string ManifestEntry = "manifest.json";
     private const string ModelEntry = "model.zip";
     private const string ChecksumEntry = "checksum.sha256";
+    private const string DomainEntry = "domain.bin";
     private const long MaxEntryBytes = 512L * 1024 * 1024;
 
     internal static readonly JsonSerializerOptions Json = new()
@@ -29,11 +30,15 @@ public sealed class ModelBundle
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
     };
 
-    private ModelBundle(ModelManifest manifest, byte[] model)
+    private ModelBundle(ModelManifest manifest, byte[] model, byte[]? domain = null)
     {
         Manifest = manifest;
         ModelBytes = model;
+        DomainBytes = domain;
     }
+
+    /// <summary>The serialised domain model, when the bundle has one.</summary>
+    internal byte[]? DomainBytes { get; }
 
     /// <summary>What the bundle says about its model.</summary>
     public ModelManifest Manifest { get; }
@@ -64,8 +69,10 @@ public sealed class ModelBundle
             SchemaFingerprint = model.Schema.Fingerprint,
             SchemaColumns = model.Schema.Columns.ToArray(),
             SpeakerNormalization = model.SpeakerNormalization,
+            Calibration = model.Calibration,
+            Domain = model.Domain is { } d ? new DomainSummary { Threshold = d.Threshold, Coverage = d.Coverage } : null,
             ModelSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
-        }, bytes);
+        }, bytes, model.Domain?.Serialize());
     }
 
     /// <summary>Writes the bundle atomically (temporary file, then rename).</summary>
@@ -88,9 +95,15 @@ public sealed class ModelBundle
             entry.Write(ModelBytes);
         }
 
+        if (DomainBytes is not null)
+        {
+            using var entry = zip.CreateEntry(DomainEntry, CompressionLevel.Optimal).Open();
+            entry.Write(DomainBytes);
+        }
+
         using (var entry = zip.CreateEntry(ChecksumEntry, CompressionLevel.NoCompression).Open())
         {
-            entry.Write(System.Text.Encoding.ASCII.GetBytes(Checksum([(ManifestEntry, manifest), (ModelEntry, ModelBytes)])));
+            entry.Write(System.Text.Encoding.ASCII.GetBytes(Checksum(Entries(manifest, ModelBytes, DomainBytes))));
         }
     }
 
@@ -130,8 +143,9 @@ public sealed class ModelBundle
                 throw new ModelBundleException($"The bundle has no '{ChecksumEntry}' entry: it was written by an older EmotionML (format 1) or is not a bundle; retrain or re-save it with this version.");
             }
 
+            var domain = zip.GetEntry(DomainEntry) is null ? null : ReadEntry(zip, DomainEntry);
             var stored = System.Text.Encoding.ASCII.GetString(ReadEntry(zip, ChecksumEntry)).Trim();
-            if (!string.Equals(stored, Checksum([(ManifestEntry, manifestBytes), (ModelEntry, model)]), StringComparison.Ordinal))
+            if (!string.Equals(stored, Checksum(Entries(manifestBytes, model, domain)), StringComparison.Ordinal))
             {
                 throw new ModelBundleException("The bundle's contents do not match its checksum: the manifest or the model is corrupt or was modified.");
             }
@@ -180,7 +194,25 @@ public sealed class ModelBundle
                 throw new ModelBundleException($"This library cannot compute the features the model was trained on ({manifest.SchemaName} v{manifest.SchemaVersion}): {ex.Message}", ex);
             }
 
-            return new ModelBundle(manifest, model);
+            if ((manifest.Domain is null) != (domain is null))
+            {
+                throw new ModelBundleException("The bundle's manifest and its domain model entry disagree.");
+            }
+
+            return new ModelBundle(manifest, model, domain);
+        }
+    }
+
+    /// <summary>The domain model stored in the bundle, or null.</summary>
+    internal DomainModel? LoadDomain() => DomainBytes is null ? null : DomainModel.Deserialize(DomainBytes, Manifest.SchemaColumns.Count);
+
+    private static IEnumerable<(string Name, byte[] Bytes)> Entries(byte[] manifest, byte[] model, byte[]? domain)
+    {
+        yield return (ManifestEntry, manifest);
+        yield return (ModelEntry, model);
+        if (domain is not null)
+        {
+            yield return (DomainEntry, domain);
         }
     }
 

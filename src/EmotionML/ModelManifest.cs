@@ -44,6 +44,12 @@ public sealed record ModelManifest
     /// </summary>
     public SpeakerNormalization? SpeakerNormalization { get; init; }
 
+    /// <summary>Temperature scaling fitted on held-out speakers, or null (scores as the model gives them).</summary>
+    public ProbabilityCalibration? Calibration { get; init; }
+
+    /// <summary>The out-of-domain check's threshold and coverage, or null when the bundle has no domain model.</summary>
+    public DomainSummary? Domain { get; init; }
+
     /// <summary>The trainer and its hyper-parameters.</summary>
     public string Trainer { get; init; } = "";
 
@@ -61,6 +67,19 @@ public sealed record ModelManifest
 
     /// <summary>The feature schema the model expects.</summary>
     public FeatureSchema Schema => FeatureSchema.FromStored(SchemaName, SchemaVersion, SchemaColumns, SchemaFingerprint);
+}
+
+/// <summary>The out-of-domain check a bundle carries (its matrix is the bundle's <c>domain.bin</c>).</summary>
+public sealed record DomainSummary
+{
+    /// <summary>The method.</summary>
+    public string Method { get; init; } = "mahalanobis-ledoit-wolf";
+
+    /// <summary>Distances above this are out of domain.</summary>
+    public double Threshold { get; init; }
+
+    /// <summary>The share of held-out speakers' clips of the training corpus that passed when the threshold was set.</summary>
+    public double Coverage { get; init; }
 }
 
 /// <summary>What a model was trained on.</summary>
@@ -149,6 +168,21 @@ public sealed record NestedSummary
 
     /// <summary>Enrolment clips per held-out speaker for speaker-normalised winners (0 when none needed one).</summary>
     public int EnrolmentClips { get; init; }
+
+    /// <summary>Expected calibration error (10 bins, top label) on the outer held-out speakers before calibration.</summary>
+    public double? EceBefore { get; init; }
+
+    /// <summary>The same after each outer winner's calibration (fitted on its inner folds only).</summary>
+    public double? EceAfter { get; init; }
+
+    /// <summary>Negative log-likelihood per clip before calibration.</summary>
+    public double? NllBefore { get; init; }
+
+    /// <summary>Negative log-likelihood per clip after calibration.</summary>
+    public double? NllAfter { get; init; }
+
+    /// <summary>The share of outer held-out clips the domain check passed.</summary>
+    public double? InDomainShare { get; init; }
 }
 
 /// <summary>One point of an enrolment curve.</summary>

@@ -20,8 +20,15 @@ public static class PredictionWriter
     /// <summary>The namespace of the per-label scores inside <c>&lt;info&gt;</c>.</summary>
     public const string ScoresNamespace = "https://github.com/emotionml-dotnet/scores";
 
-    /// <summary>Writes a JSON array: <c>{"file", "label", "confidence", "durationSeconds", "scores", "segments"?}</c> or <c>{"file", "error"}</c>.</summary>
-    public static void WriteJson(Stream output, IEnumerable<PredictionRecord> records, IReadOnlyList<string> labels)
+    /// <summary>
+    /// Writes a JSON array: <c>{"file", "label", "confidence", "durationSeconds", "inDomain"?, "domainScore"?,
+    /// "lowConfidence"?, "scores", "segments"?}</c> or <c>{"file", "error"}</c>.
+    /// </summary>
+    /// <param name="output">The destination.</param>
+    /// <param name="records">The predictions.</param>
+    /// <param name="labels">The model's labels.</param>
+    /// <param name="minConfidence">Predictions below this confidence get <c>"lowConfidence": true</c> (0: never).</param>
+    public static void WriteJson(Stream output, IEnumerable<PredictionRecord> records, IReadOnlyList<string> labels, double minConfidence = 0)
     {
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
         json.WriteStartArray();
@@ -38,7 +45,13 @@ public static class PredictionWriter
             {
                 json.WriteString("label", p.Label);
                 json.WriteNumber("confidence", Math.Round(p.Confidence, 6));
+                if (p.Confidence < minConfidence)
+                {
+                    json.WriteBoolean("lowConfidence", true);
+                }
+
                 json.WriteNumber("durationSeconds", Math.Round(p.Duration.TotalSeconds, 6));
+                WriteDomain(json, p.InDomain, p.DomainScore);
                 WriteScores(json, p.Scores, labels);
             }
 
@@ -52,6 +65,12 @@ public static class PredictionWriter
                     json.WriteNumber("end", Math.Round(s.End.TotalSeconds, 3));
                     json.WriteString("label", s.Label);
                     json.WriteNumber("confidence", Math.Round(s.Confidence, 6));
+                    if (s.Confidence < minConfidence)
+                    {
+                        json.WriteBoolean("lowConfidence", true);
+                    }
+
+                    WriteDomain(json, s.InDomain, s.DomainScore);
                     WriteScores(json, s.Scores, labels);
                     json.WriteEndObject();
                 }
@@ -71,21 +90,21 @@ public static class PredictionWriter
     public static void WriteCsv(TextWriter output, IEnumerable<PredictionRecord> records, IReadOnlyList<string> labels)
     {
         var inv = CultureInfo.InvariantCulture;
-        output.Write("file,start,end,label,confidence,error," + string.Join(',', labels) + "\n");
+        output.Write("file,start,end,label,confidence,error," + string.Join(',', labels) + ",inDomain,domainScore\n");
         foreach (var r in records)
         {
-            var rows = new List<(string Start, string End, string Label, float? Confidence, IReadOnlyDictionary<string, float>? Scores)>();
+            var rows = new List<(string Start, string End, string Label, float? Confidence, IReadOnlyDictionary<string, float>? Scores, bool? InDomain, double? DomainScore)>();
             if (r.Segments is { } segments)
             {
-                rows.AddRange(segments.Select(s => (s.Start.TotalSeconds.ToString("0.###", inv), s.End.TotalSeconds.ToString("0.###", inv), s.Label, (float?)s.Confidence, (IReadOnlyDictionary<string, float>?)s.Scores)));
+                rows.AddRange(segments.Select(s => (s.Start.TotalSeconds.ToString("0.###", inv), s.End.TotalSeconds.ToString("0.###", inv), s.Label, (float?)s.Confidence, (IReadOnlyDictionary<string, float>?)s.Scores, s.InDomain, s.DomainScore)));
             }
             else if (r.Prediction is { } p)
             {
-                rows.Add(("0", p.Duration.TotalSeconds.ToString("0.###", inv), p.Label, p.Confidence, p.Scores));
+                rows.Add(("0", p.Duration.TotalSeconds.ToString("0.###", inv), p.Label, p.Confidence, p.Scores, p.InDomain, p.DomainScore));
             }
             else
             {
-                rows.Add(("", "", "", null, null));
+                rows.Add(("", "", "", null, null, null, null));
             }
 
             foreach (var row in rows)
@@ -97,6 +116,8 @@ public static class PredictionWriter
                 {
                     b.Append(',').Append(row.Scores?[label].ToString("R", inv));
                 }
+
+                b.Append(',').Append(row.InDomain is { } d ? (d ? "true" : "false") : "").Append(',').Append(row.DomainScore?.ToString("0.####", inv));
 
                 output.Write(b.Append('\n').ToString());
             }
@@ -141,12 +162,12 @@ public static class PredictionWriter
             {
                 foreach (var s in segments)
                 {
-                    WriteEmotion(xml, s.Label, s.Confidence, s.Scores, labels, string.Create(inv, $"{uri}#t={s.Start.TotalSeconds:0.###},{s.End.TotalSeconds:0.###}"));
+                    WriteEmotion(xml, s.Label, s.Confidence, s.Scores, labels, string.Create(inv, $"{uri}#t={s.Start.TotalSeconds:0.###},{s.End.TotalSeconds:0.###}"), s.InDomain, s.DomainScore);
                 }
             }
             else if (r.Prediction is { } p)
             {
-                WriteEmotion(xml, p.Label, p.Confidence, p.Scores, labels, uri);
+                WriteEmotion(xml, p.Label, p.Confidence, p.Scores, labels, uri, p.InDomain, p.DomainScore);
             }
         }
 
@@ -154,12 +175,21 @@ public static class PredictionWriter
         xml.WriteEndDocument();
     }
 
-    private static void WriteEmotion(XmlWriter xml, string label, float confidence, IReadOnlyDictionary<string, float> scores, IReadOnlyList<string> labels, string uri)
+    private static void WriteEmotion(XmlWriter xml, string label, float confidence, IReadOnlyDictionary<string, float> scores, IReadOnlyList<string> labels, string uri, bool? inDomain, double? domainScore)
     {
         var inv = CultureInfo.InvariantCulture;
         xml.WriteStartElement("emotion", EmotionMlNamespace);
         xml.WriteAttributeString("expressed-through", "voice");
         xml.WriteStartElement("info", EmotionMlNamespace);
+        if (inDomain is { } domain)
+        {
+            // The spec lets <info> carry any content in another namespace: the out-of-domain check goes here.
+            xml.WriteStartElement("eml", "domain", ScoresNamespace);
+            xml.WriteAttributeString("in-domain", domain ? "true" : "false");
+            xml.WriteAttributeString("score", (domainScore ?? double.NaN).ToString("0.####", inv));
+            xml.WriteEndElement();
+        }
+
         foreach (var l in labels)
         {
             xml.WriteStartElement("eml", "score", ScoresNamespace);
@@ -177,6 +207,15 @@ public static class PredictionWriter
         xml.WriteAttributeString("uri", uri);
         xml.WriteEndElement();
         xml.WriteEndElement();
+    }
+
+    private static void WriteDomain(Utf8JsonWriter json, bool? inDomain, double? domainScore)
+    {
+        if (inDomain is { } domain)
+        {
+            json.WriteBoolean("inDomain", domain);
+            json.WriteNumber("domainScore", Math.Round(domainScore is { } d && double.IsFinite(d) ? d : 1e9, 4));
+        }
     }
 
     private static void WriteScores(Utf8JsonWriter json, IReadOnlyDictionary<string, float> scores, IReadOnlyList<string> labels)

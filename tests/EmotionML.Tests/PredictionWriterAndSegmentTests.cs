@@ -84,7 +84,9 @@ public sealed class PredictionWriterAndSegmentTests(EngineFixture fixture) : ICl
         PredictionWriter.WriteCsv(csv, records, engine.Labels);
         var lines = csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(1 + 1 + segments.Count + 1, lines.Length);
-        Assert.Equal(6 + engine.Labels.Count, lines[0].Split(',').Length);
+        // file, start, end, label, confidence, error, one column per label, inDomain, domainScore.
+        Assert.Equal(8 + engine.Labels.Count, lines[0].Split(',').Length);
+        Assert.All(lines.Skip(1), line => Assert.Equal(8 + engine.Labels.Count, line.Split(',').Length));
     }
 
     [Fact]

@@ -147,31 +147,39 @@ public sealed class DatasetAndExperimentTests(EmoDbFixture emodb) : IClassFixtur
 
         // A model that does not match its checksum.
         var tampered = WithModel(bundle, m => m[m.Length / 2] ^= 0xFF);
-        Assert.Contains("checksum", Assert.Throws<ModelBundleException>(() => ModelBundle.Load(new MemoryStream(tampered))).Message);
+        Assert.Contains("do not match its checksum", Assert.Throws<ModelBundleException>(() => ModelBundle.Load(new MemoryStream(tampered))).Message);
 
         // Features this library would compute differently (a schema from another version).
         using var other = new MemoryStream();
         typeof(ModelBundle).GetMethod("Save", [typeof(Stream)])!.Invoke(
             typeof(ModelBundle).GetConstructors(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)[0]
-                .Invoke([bundle.Manifest with { SchemaVersion = 99 }, bundle.ModelBytes]), [other]);
+                .Invoke([bundle.Manifest with { SchemaVersion = 99 }, bundle.ModelBytes, bundle.DomainBytes]), [other]);
         Assert.Contains("cannot compute the features", Assert.Throws<ModelBundleException>(() => ModelBundle.Load(new MemoryStream(other.ToArray()))).Message);
     }
 
+    /// <summary>The saved bundle with its model entry changed and every other entry (checksum included) kept.</summary>
     private static byte[] WithModel(ModelBundle bundle, Action<byte[]> change)
     {
-        var model = (byte[])bundle.ModelBytes.Clone();
-        change(model);
+        using var original = new MemoryStream();
+        bundle.Save(original);
+        original.Position = 0;
+        using var input = new System.IO.Compression.ZipArchive(original, System.IO.Compression.ZipArchiveMode.Read);
         using var stream = new MemoryStream();
         using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
         {
-            using (var e = zip.CreateEntry("manifest.json").Open())
+            foreach (var entry in input.Entries)
             {
-                System.Text.Json.JsonSerializer.Serialize(e, bundle.Manifest, ModelBundle.Json);
-            }
+                using var source = entry.Open();
+                using var buffer = new MemoryStream();
+                source.CopyTo(buffer);
+                var bytes = buffer.ToArray();
+                if (entry.FullName == "model.zip")
+                {
+                    change(bytes);
+                }
 
-            using (var e = zip.CreateEntry("model.zip").Open())
-            {
-                e.Write(model);
+                using var e = zip.CreateEntry(entry.FullName).Open();
+                e.Write(bytes);
             }
         }
 

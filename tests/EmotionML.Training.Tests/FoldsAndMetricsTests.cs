@@ -112,3 +112,62 @@ public sealed class FoldsAndMetricsTests
         Assert.All(all, i => Assert.InRange(four[i].Mean[0], i / perSpeaker * perSpeaker, i / perSpeaker * perSpeaker + perSpeaker - 1));
     }
 }
+
+public sealed class CalibrationMetricsTests
+{
+    [Fact]
+    public void Expected_calibration_error_and_nll_follow_their_definitions()
+    {
+        // Four clips at confidence 0.95 (bin 9), three right; two at 0.65 (bin 6), one right.
+        float[][] p = [[0.95f, 0.05f], [0.95f, 0.05f], [0.95f, 0.05f], [0.95f, 0.05f], [0.65f, 0.35f], [0.35f, 0.65f]];
+        int[] truth = [0, 0, 0, 1, 0, 0];
+        double ece = (4 * Math.Abs(0.75 - 0.95) + 2 * Math.Abs(0.5 - 0.65)) / 6;
+        Assert.Equal(ece, CalibrationMetrics.ExpectedCalibrationError(p, truth), 6);
+        double nll = -(3 * Math.Log(0.95) + Math.Log(0.05) + Math.Log(0.65) + Math.Log(0.35)) / 6;
+        Assert.Equal(nll, CalibrationMetrics.NegativeLogLikelihood(p, truth), 6);
+        var bins = CalibrationMetrics.Reliability(p, truth);
+        Assert.Equal(4, bins[9].Count);
+        Assert.Equal(0.75, bins[9].Accuracy, 9);
+    }
+
+    [Fact]
+    public void Temperature_scaling_recovers_the_temperature_that_generated_the_labels()
+    {
+        // Labels drawn from softmax(logits / 2.5) while the model reports softmax(logits): over-confident by T = 2.5.
+        var random = new Random(11);
+        var probabilities = new List<float[]>();
+        var truth = new List<int>();
+        for (int n = 0; n < 4000; n++)
+        {
+            var logits = Enumerable.Range(0, 5).Select(_ => random.NextDouble() * 8).ToArray();
+            probabilities.Add(Softmax(logits, 1));
+            var real = Softmax(logits, 2.5);
+            double u = random.NextDouble(), acc = 0;
+            int label = 4;
+            for (int k = 0; k < 5; k++)
+            {
+                acc += real[k];
+                if (u < acc)
+                {
+                    label = k;
+                    break;
+                }
+            }
+
+            truth.Add(label);
+        }
+
+        double t = CalibrationMetrics.FitTemperature(probabilities, truth);
+        Assert.InRange(t, 2.2, 2.8);
+        var calibrated = CalibrationMetrics.Apply(probabilities, t);
+        Assert.True(CalibrationMetrics.ExpectedCalibrationError(calibrated, truth) < 0.5 * CalibrationMetrics.ExpectedCalibrationError(probabilities, truth));
+        // Scaling never changes the decision.
+        Assert.All(Enumerable.Range(0, 200), i => Assert.Equal(EmotionModel.ArgMax(probabilities[i]), EmotionModel.ArgMax(calibrated[i])));
+    }
+
+    private static float[] Softmax(double[] logits, double t)
+    {
+        var e = logits.Select(l => Math.Exp(l / t)).ToArray();
+        return e.Select(v => (float)(v / e.Sum())).ToArray();
+    }
+}

@@ -40,6 +40,11 @@ public sealed class NestedAndEvaluationTests(EmoDbFixture emodb) : IClassFixture
         Assert.Equal(3, nested.Folds.Count);
         Assert.Equal(emodb.Data.Count, nested.Metrics.Count);
         Assert.InRange(nested.Metrics.Accuracy, 0.4, 1.0);
+        // Calibration and the domain check are measured on the outer held-out speakers too.
+        var confidence = Assert.IsType<NestedConfidence>(nested.Confidence);
+        Assert.InRange(confidence.EceBefore, 0, 1);
+        Assert.True(confidence.NllAfter <= confidence.NllBefore + 0.05, $"NLL {confidence.NllBefore:F3} -> {confidence.NllAfter:F3}");
+        Assert.InRange(confidence.InDomainShare!.Value, 0.75, 1.0);
 
         // Scramble the labels of outer fold 0's speakers: if any of their labels reached training, the search, the
         // normalisation prior or anything else, fold 0's predictions would move. They must not move at all.

@@ -54,22 +54,67 @@ internal sealed class CrossValidator
     {
         var watch = Stopwatch.StartNew();
         var oof = new int[_data.Count];
+        var probabilities = new float[_data.Count][];
         var scores = new double[_folds.Count];
         for (int k = 0; k < _folds.Count; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (train, validation) = _folds.Split(k);
             using var model = Fit(config, train);
-            var predicted = Predict(model, validation, EnrolmentClips);
+            var p = Probabilities(model, validation, EnrolmentClips);
+            var predicted = p.Select(EmotionModel.ArgMax).ToArray();
             for (int j = 0; j < validation.Length; j++)
             {
                 oof[validation[j]] = predicted[j];
+                probabilities[validation[j]] = p[j];
             }
 
             scores[k] = ClassificationMetrics.Compute(_data.Labels, validation.Select(i => _data.LabelIndex[i]).ToArray(), predicted).Get(_metric);
         }
 
-        return new TrialResult(index, config, scores, oof, watch.Elapsed);
+        return new TrialResult(index, config, scores, oof, watch.Elapsed, probabilities);
+    }
+
+    /// <summary>
+    /// The calibration and the domain check of a trial's pipeline, from held-out speakers only: the temperature
+    /// minimising the negative log-likelihood of its out-of-fold probabilities, and a domain model on all the items
+    /// whose threshold lets <paramref name="coverage"/> of held-out clips pass when each fold's domain model was
+    /// fitted without them.
+    /// </summary>
+    public (ProbabilityCalibration Calibration, DomainModel Domain) FitCalibrationAndDomain(TrialResult trial, IReadOnlyList<int> items, double coverage = 0.95)
+    {
+        var truth = items.Select(i => _data.LabelIndex[i]).ToArray();
+        var raw = items.Select(i => trial.OutOfFoldProbabilities[i]).ToArray();
+        double t = CalibrationMetrics.FitTemperature(raw, truth);
+        var calibrated = CalibrationMetrics.Apply(raw, t);
+        var calibration = new ProbabilityCalibration
+        {
+            Temperature = Math.Round(t, 6),
+            EceBefore = Math.Round(CalibrationMetrics.ExpectedCalibrationError(raw, truth), 6),
+            EceAfter = Math.Round(CalibrationMetrics.ExpectedCalibrationError(calibrated, truth), 6),
+            NllBefore = Math.Round(CalibrationMetrics.NegativeLogLikelihood(raw, truth), 6),
+            NllAfter = Math.Round(CalibrationMetrics.NegativeLogLikelihood(calibrated, truth), 6),
+        };
+        var distances = new List<double>();
+        var set = items.ToHashSet();
+        for (int k = 0; k < _folds.Count; k++)
+        {
+            var (train, validation) = _folds.Split(k);
+            var fitOn = train.Where(set.Contains).Select(i => _data.Features[i]).ToArray();
+            var held = validation.Where(set.Contains).ToArray();
+            if (fitOn.Length < 2 || held.Length == 0)
+            {
+                continue;
+            }
+
+            var fold = DomainModel.Fit(fitOn);
+            distances.AddRange(held.Select(i => fold.Distance(_data.Features[i])));
+        }
+
+        distances.Sort();
+        double threshold = distances.Count == 0 ? double.PositiveInfinity : distances[Math.Clamp((int)Math.Ceiling(coverage * distances.Count) - 1, 0, distances.Count - 1)];
+        var domain = DomainModel.Fit(items.Select(i => _data.Features[i]).ToArray()).WithThreshold(threshold, coverage);
+        return (calibration, domain);
     }
 
     /// <summary>Fits a candidate on the given items (and their augmented copies) and wraps it as an <see cref="EmotionModel"/>.</summary>

@@ -127,7 +127,11 @@ public sealed class EmotionExperiment
         }
 
         var winner = trials.OrderByDescending(t => t.Mean).ThenBy(t => t.Index).First();
-        var model = validator.Fit(winner.Config, Enumerable.Range(0, data.Count).ToArray());
+        var all = Enumerable.Range(0, data.Count).ToArray();
+        using var fitted = validator.Fit(winner.Config, all);
+        // Calibration and the domain check come from held-out speakers only (the winner's out-of-fold predictions).
+        var (calibration, domain) = validator.FitCalibrationAndDomain(winner, all);
+        var model = fitted.WithCalibration(calibration, domain);
         var metrics = ClassificationMetrics.Compute(data.Labels, data.LabelIndex, winner.OutOfFoldPredictions);
         return new ExperimentResult(trials, winner, model, metrics, folds, Options.Metric, elapsed, stopped, Options.EnrolmentClips);
     }

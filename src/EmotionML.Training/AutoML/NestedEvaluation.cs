@@ -27,6 +27,11 @@ public static class NestedEvaluation
         ArgumentNullException.ThrowIfNull(outer);
         var watch = Stopwatch.StartNew();
         var predictions = new int[data.Count];
+        var raw = new float[data.Count][];
+        var calibrated = new float[data.Count][];
+        var domainScores = new double[data.Count];
+        var inDomain = new bool[data.Count];
+        bool anyDomain = false;
         var curve = EnrolmentProtocol.CurveSizes.ToDictionary(k => k, _ => new int[data.Count]);
         var folds = new List<NestedFold>();
         bool anyNormalised = false;
@@ -43,10 +48,24 @@ public static class NestedEvaluation
             cancellationToken.ThrowIfCancellationRequested();
             using var model = result.Model;
             var validator = new CrossValidator(model.Context, data, outer, options.Metric, options.Threads, options.EnrolmentClips, options.Seed);
-            var predicted = validator.Predict(model, test, options.EnrolmentClips);
+            var testFeatures = test.Select(i => data.Features[i]).ToArray();
+            var profiles = model.SpeakerNormalization is { } normalization
+                ? EnrolmentProtocol.Profiles(normalization, data.Features, data.Speakers, test, test, options.EnrolmentClips, options.Seed)
+                : null;
+            var rawProbabilities = model.PredictUncalibrated(testFeatures, profiles);
+            var calibratedProbabilities = model.Calibration is { } calibration ? CalibrationMetrics.Apply(rawProbabilities, calibration.Temperature) : rawProbabilities;
+            var predicted = calibratedProbabilities.Select(EmotionModel.ArgMax).ToArray();
             for (int j = 0; j < test.Length; j++)
             {
                 predictions[test[j]] = predicted[j];
+                raw[test[j]] = rawProbabilities[j];
+                calibrated[test[j]] = calibratedProbabilities[j];
+                if (model.Domain is { } domain)
+                {
+                    domainScores[test[j]] = domain.Distance(testFeatures[j]);
+                    inDomain[test[j]] = domain.IsInDomain(domainScores[test[j]]);
+                    anyDomain = true;
+                }
             }
 
             foreach (var (clips, target) in curve)
@@ -73,7 +92,24 @@ public static class NestedEvaluation
                 return new EnrolmentPoint { Clips = c.Key, Accuracy = Math.Round(m.Accuracy, 6), MacroF1 = Math.Round(m.MacroF1, 6) };
             }).ToArray()
             : [];
-        return new NestedResult(outer, folds, pooled, predictions, anyNormalised ? options.EnrolmentClips : 0, points, watch.Elapsed);
+        var truth = data.LabelIndex;
+        var confidence = new NestedConfidence(
+            CalibrationMetrics.ExpectedCalibrationError(raw, truth),
+            CalibrationMetrics.ExpectedCalibrationError(calibrated, truth),
+            CalibrationMetrics.NegativeLogLikelihood(raw, truth),
+            CalibrationMetrics.NegativeLogLikelihood(calibrated, truth),
+            CalibrationMetrics.Reliability(raw, truth),
+            CalibrationMetrics.Reliability(calibrated, truth),
+            anyDomain ? inDomain.Count(x => x) / (double)data.Count : null,
+            anyDomain ? Accuracy(predictions, truth, inDomain, true) : null,
+            anyDomain ? Accuracy(predictions, truth, inDomain, false) : null);
+        return new NestedResult(outer, folds, pooled, predictions, anyNormalised ? options.EnrolmentClips : 0, points, watch.Elapsed) { Confidence = confidence };
+    }
+
+    private static double? Accuracy(int[] predicted, int[] truth, bool[] inDomain, bool side)
+    {
+        var idx = Enumerable.Range(0, predicted.Length).Where(i => inDomain[i] == side).ToArray();
+        return idx.Length == 0 ? null : idx.Count(i => predicted[i] == truth[i]) / (double)idx.Length;
     }
 
     private sealed class Relay(Action<TrialResult> report) : IProgress<TrialResult>
@@ -134,6 +170,9 @@ public sealed class NestedResult
     /// <summary>Total time.</summary>
     public TimeSpan Elapsed { get; }
 
+    /// <summary>Calibration and domain figures on the outer held-out speakers.</summary>
+    public NestedConfidence? Confidence { get; internal init; }
+
     /// <summary>Mean and population std over outer folds of a metric.</summary>
     /// <param name="metric">The metric.</param>
     public (double Mean, double Std) FoldSummary(Func<ClassificationMetrics, double> metric)
@@ -159,6 +198,27 @@ public sealed class NestedResult
             MacroF1FoldMean = Math.Round(macroF1.Mean, 6),
             MacroF1FoldStd = Math.Round(macroF1.Std, 6),
             EnrolmentClips = EnrolmentClips,
+            EceBefore = Confidence is { } c ? Math.Round(c.EceBefore, 6) : null,
+            EceAfter = Confidence is { } c2 ? Math.Round(c2.EceAfter, 6) : null,
+            NllBefore = Confidence is { } c3 ? Math.Round(c3.NllBefore, 6) : null,
+            NllAfter = Confidence is { } c4 ? Math.Round(c4.NllAfter, 6) : null,
+            InDomainShare = Confidence?.InDomainShare is { } share ? Math.Round(share, 6) : null,
         };
     }
 }
+
+/// <summary>
+/// Confidence on outer held-out speakers: expected calibration error (10 bins, top label) and negative
+/// log-likelihood before and after each outer winner's calibration (fitted on its inner folds only), the
+/// reliability tables, and how the domain check split the held-out clips.
+/// </summary>
+/// <param name="EceBefore">ECE of the raw probabilities.</param>
+/// <param name="EceAfter">ECE after calibration.</param>
+/// <param name="NllBefore">NLL of the raw probabilities.</param>
+/// <param name="NllAfter">NLL after calibration.</param>
+/// <param name="ReliabilityBefore">Reliability table of the raw probabilities.</param>
+/// <param name="ReliabilityAfter">Reliability table after calibration.</param>
+/// <param name="InDomainShare">Share of held-out clips the domain check passed (null without one).</param>
+/// <param name="AccuracyInDomain">Accuracy on the clips it passed.</param>
+/// <param name="AccuracyOutOfDomain">Accuracy on the clips it flagged.</param>
+public sealed record NestedConfidence(double EceBefore, double EceAfter, double NllBefore, double NllAfter, IReadOnlyList<ReliabilityBin> ReliabilityBefore, IReadOnlyList<ReliabilityBin> ReliabilityAfter, double? InDomainShare, double? AccuracyInDomain, double? AccuracyOutOfDomain);

@@ -3,8 +3,9 @@ namespace EmotionML.Training.AutoML;
 /// <summary>One evaluated candidate: its cross-validated score (mean ± population std over folds) and cost.</summary>
 public sealed class TrialResult
 {
-    internal TrialResult(int index, TrialConfig config, double[] foldScores, int[] outOfFold, TimeSpan duration)
+    internal TrialResult(int index, TrialConfig config, double[] foldScores, int[] outOfFold, TimeSpan duration, float[][]? outOfFoldProbabilities = null)
     {
+        OutOfFoldProbabilities = outOfFoldProbabilities ?? [];
         Index = index;
         Config = config;
         FoldScores = foldScores;
@@ -31,6 +32,9 @@ public sealed class TrialResult
 
     /// <summary>Each item's predicted label index when its fold was held out.</summary>
     public int[] OutOfFoldPredictions { get; }
+
+    /// <summary>Each item's probabilities (uncalibrated) when its fold was held out: what calibration is fitted on.</summary>
+    public float[][] OutOfFoldProbabilities { get; }
 
     /// <summary>Wall time of the trial (all folds).</summary>
     public TimeSpan Duration { get; }

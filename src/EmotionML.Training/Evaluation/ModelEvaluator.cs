@@ -44,27 +44,51 @@ public static class ModelEvaluator
         }
 
         var speakers = data.Speakers;
+        var keptFeatures = keep.Select(i => data.Features[i]).ToArray();
         float[][] Score(int clips)
         {
-            var features = keep.Select(i => data.Features[i]).ToArray();
             var profiles = model.SpeakerNormalization is { } normalization
                 ? EnrolmentProtocol.Profiles(normalization, data.Features, speakers, keep, Enumerable.Range(0, data.Count).ToArray(), clips, seed)
                 : null;
-            return model.PredictProbabilities(features, profiles);
+            return model.PredictUncalibrated(keptFeatures, profiles);
         }
+
+        float[][] Calibrated(float[][] raw) => model.Calibration is { } c ? CalibrationMetrics.Apply(raw, c.Temperature) : raw;
 
         var truth = keep.Select(i => Array.IndexOf(space, mapTruth(data.Items[i].Label))).ToArray();
         ClassificationMetrics MetricsOf(float[][] scores) =>
             ClassificationMetrics.Compute(space, truth, scores.Select(s => Array.IndexOf(space, mapPrediction(modelLabels[EmotionModel.ArgMax(s)]))).ToArray());
 
-        var metrics = MetricsOf(Score(enrolmentClips));
+        var rawScores = Score(enrolmentClips);
+        var scores = Calibrated(rawScores);
+        var metrics = MetricsOf(scores);
         var curve = model.RequiresSpeakerProfile
             ? EnrolmentProtocol.CurveSizes.Select(k =>
             {
-                var m = k == enrolmentClips ? metrics : MetricsOf(Score(k));
+                var m = k == enrolmentClips ? metrics : MetricsOf(Calibrated(Score(k)));
                 return new EnrolmentPoint { Clips = k, Accuracy = Math.Round(m.Accuracy, 6), MacroF1 = Math.Round(m.MacroF1, 6) };
             }).ToArray()
             : [];
+        // Calibration from each clip's top confidence and whether its (mapped) prediction was right.
+        bool[] Correct(float[][] p) => p.Select((q, n) => Array.IndexOf(space, mapPrediction(modelLabels[EmotionModel.ArgMax(q)])) == truth[n]).ToArray();
+        var correct = Correct(scores);
+        double Ece(float[][] p, Func<int, bool> include)
+        {
+            var idx = Enumerable.Range(0, p.Length).Where(include).ToArray();
+            return CalibrationMetrics.ExpectedCalibrationError(idx.Select(n => (double)p[n].Max()).ToArray(), idx.Select(n => correct[n]).ToArray());
+        }
+
+        double eceBefore = Ece(rawScores, _ => true), eceAfter = Ece(scores, _ => true);
+        double? inDomainShare = null, accuracyInDomain = null, eceInDomain = null;
+        if (model.Domain is { } domain)
+        {
+            var passed = keptFeatures.Select(f => domain.IsInDomain(domain.Distance(f))).ToArray();
+            inDomainShare = passed.Count(p => p) / (double)passed.Length;
+            int inCount = passed.Count(p => p);
+            accuracyInDomain = inCount == 0 ? null : Enumerable.Range(0, passed.Length).Count(n => passed[n] && correct[n]) / (double)inCount;
+            eceInDomain = inCount == 0 ? null : Ece(scores, n => passed[n]);
+        }
+
         var trainingSpeakers = model.Manifest?.TrainingData.Speakers ?? [];
         var scoredSpeakers = keep.Select(i => speakers[i]).Distinct().ToArray();
         return new ModelEvaluation
@@ -78,8 +102,15 @@ public static class ModelEvaluator
             SpeakersAlsoInTraining = scoredSpeakers.Intersect(trainingSpeakers).ToArray(),
             EnrolmentClips = model.RequiresSpeakerProfile ? enrolmentClips : null,
             Enrolment = curve,
+            MeanConfidence = scores.Average(s => s.Max()),
+            EceBefore = eceBefore,
+            EceAfter = eceAfter,
+            InDomainShare = inDomainShare,
+            AccuracyInDomain = accuracyInDomain,
+            EceInDomain = eceInDomain,
         };
     }
+
 }
 
 /// <summary>What <see cref="ModelEvaluator"/> measured.</summary>
@@ -111,4 +142,22 @@ public sealed record ModelEvaluation
 
     /// <summary>Accuracy by enrolment size for speaker-normalised models (empty otherwise).</summary>
     public IReadOnlyList<EnrolmentPoint> Enrolment { get; init; } = [];
+
+    /// <summary>Mean top probability (calibrated when the model is).</summary>
+    public double MeanConfidence { get; init; }
+
+    /// <summary>Expected calibration error (10 bins, top label) of the raw probabilities.</summary>
+    public double EceBefore { get; init; }
+
+    /// <summary>The same with the model's calibration applied.</summary>
+    public double EceAfter { get; init; }
+
+    /// <summary>Expected calibration error (calibrated) over the clips the domain check passed.</summary>
+    public double? EceInDomain { get; init; }
+
+    /// <summary>The share of scored clips the domain check passed (null without one).</summary>
+    public double? InDomainShare { get; init; }
+
+    /// <summary>Accuracy on the clips the domain check passed.</summary>
+    public double? AccuracyInDomain { get; init; }
 }

@@ -123,6 +123,29 @@ internal static class Charts
         return plot;
     }
 
+    /// <summary>A reliability diagram: accuracy against mean confidence per bin, before and after calibration, with the diagonal of perfect calibration.</summary>
+    public static Plot Reliability(IReadOnlyList<ReliabilityBin> before, IReadOnlyList<ReliabilityBin> after, string title)
+    {
+        var plot = new Plot();
+        var diagonal = plot.Add.Line(0, 0, 1, 1);
+        diagonal.LinePattern = LinePattern.Dashed;
+        diagonal.LegendText = "perfectly calibrated";
+        foreach (var (bins, name) in new[] { (before, "raw"), (after, "calibrated") })
+        {
+            var used = bins.Where(b => b.Count > 0).ToArray();
+            var line = plot.Add.Scatter(used.Select(b => b.Confidence).ToArray(), used.Select(b => b.Accuracy).ToArray());
+            line.LegendText = name;
+            line.MarkerSize = 7;
+        }
+
+        plot.Axes.SetLimits(0, 1, 0, 1);
+        plot.XLabel("mean confidence (top label)");
+        plot.YLabel("accuracy");
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.Title(title);
+        return plot;
+    }
+
     public static void SaveSvgAndPng(this Plot plot, string pathWithoutExtension, int width, int height)
     {
         plot.SaveSvg(pathWithoutExtension + ".svg", width, height);

@@ -1,0 +1,147 @@
+namespace EmotionML.Training.Evaluation;
+
+/// <summary>
+/// How far a model's confidence can be trusted: expected calibration error (top label, equal-width bins),
+/// negative log-likelihood, the reliability table behind a reliability diagram, and the temperature that
+/// minimises the negative log-likelihood.
+/// </summary>
+public static class CalibrationMetrics
+{
+    /// <summary>
+    /// Expected calibration error: clips binned by their top probability into <paramref name="bins"/> equal-width
+    /// bins; the mean over clips of |accuracy − mean confidence| of their bin.
+    /// </summary>
+    /// <param name="probabilities">Each clip's probabilities.</param>
+    /// <param name="truth">Each clip's true label index.</param>
+    /// <param name="bins">Number of bins (10).</param>
+    public static double ExpectedCalibrationError(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> truth, int bins = 10) =>
+        Reliability(probabilities, truth, bins).Sum(b => b.Count * Math.Abs(b.Accuracy - b.Confidence)) / Math.Max(1, probabilities.Count);
+
+    /// <summary>
+    /// Expected calibration error from each clip's top-label confidence and whether that label was right (usable when
+    /// predictions are mapped into another label set, as in cross-corpus evaluation).
+    /// </summary>
+    /// <param name="confidence">Each clip's top probability.</param>
+    /// <param name="correct">Whether its prediction was right.</param>
+    /// <param name="bins">Number of bins (10).</param>
+    public static double ExpectedCalibrationError(IReadOnlyList<double> confidence, IReadOnlyList<bool> correct, int bins = 10)
+    {
+        var count = new int[bins];
+        var sumConfidence = new double[bins];
+        var sumCorrect = new double[bins];
+        for (int i = 0; i < confidence.Count; i++)
+        {
+            int b = Math.Clamp((int)(confidence[i] * bins), 0, bins - 1);
+            count[b]++;
+            sumConfidence[b] += confidence[i];
+            sumCorrect[b] += correct[i] ? 1 : 0;
+        }
+
+        double ece = 0;
+        for (int b = 0; b < bins; b++)
+        {
+            ece += Math.Abs(sumCorrect[b] - sumConfidence[b]);
+        }
+
+        return ece / Math.Max(1, confidence.Count);
+    }
+
+    /// <summary>Mean negative log-likelihood of the true labels (probabilities floored at 1e-7).</summary>
+    /// <param name="probabilities">Each clip's probabilities.</param>
+    /// <param name="truth">Each clip's true label index.</param>
+    public static double NegativeLogLikelihood(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> truth)
+    {
+        double sum = 0;
+        for (int i = 0; i < probabilities.Count; i++)
+        {
+            sum -= Math.Log(Math.Max(probabilities[i][truth[i]], 1e-7));
+        }
+
+        return sum / Math.Max(1, probabilities.Count);
+    }
+
+    /// <summary>The reliability table: per confidence bin, its clips, mean confidence and accuracy.</summary>
+    /// <param name="probabilities">Each clip's probabilities.</param>
+    /// <param name="truth">Each clip's true label index.</param>
+    /// <param name="bins">Number of equal-width bins.</param>
+    public static IReadOnlyList<ReliabilityBin> Reliability(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> truth, int bins = 10)
+    {
+        var count = new int[bins];
+        var confidence = new double[bins];
+        var correct = new double[bins];
+        for (int i = 0; i < probabilities.Count; i++)
+        {
+            int top = EmotionModel.ArgMax(probabilities[i]);
+            double c = probabilities[i][top];
+            int b = Math.Clamp((int)(c * bins), 0, bins - 1);
+            count[b]++;
+            confidence[b] += c;
+            correct[b] += top == truth[i] ? 1 : 0;
+        }
+
+        return Enumerable.Range(0, bins)
+            .Select(b => new ReliabilityBin((double)b / bins, (double)(b + 1) / bins, count[b], count[b] == 0 ? 0 : confidence[b] / count[b], count[b] == 0 ? 0 : correct[b] / count[b]))
+            .ToArray();
+    }
+
+    /// <summary>The temperature T (0.05 to 20) minimising the negative log-likelihood of temperature-scaled probabilities.</summary>
+    /// <param name="probabilities">Held-out clips' probabilities (uncalibrated).</param>
+    /// <param name="truth">Their true label indices.</param>
+    public static double FitTemperature(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> truth)
+    {
+        double Loss(double logT)
+        {
+            double t = Math.Exp(logT);
+            return NegativeLogLikelihood(probabilities.Select(p =>
+            {
+                var q = (float[])p.Clone();
+                ProbabilityCalibration.Apply(q, t);
+                return q;
+            }).ToArray(), truth);
+        }
+
+        // Golden-section search on log T: the loss is unimodal in T for temperature scaling.
+        double a = Math.Log(0.05), b = Math.Log(20), ratio = (Math.Sqrt(5) - 1) / 2;
+        double c = b - ratio * (b - a), d = a + ratio * (b - a);
+        double fc = Loss(c), fd = Loss(d);
+        for (int i = 0; i < 60 && b - a > 1e-4; i++)
+        {
+            if (fc < fd)
+            {
+                b = d;
+                d = c;
+                fd = fc;
+                c = b - ratio * (b - a);
+                fc = Loss(c);
+            }
+            else
+            {
+                a = c;
+                c = d;
+                fc = fd;
+                d = a + ratio * (b - a);
+                fd = Loss(d);
+            }
+        }
+
+        return Math.Exp((a + b) / 2);
+    }
+
+    /// <summary>Applies a temperature to copies of the probabilities.</summary>
+    /// <param name="probabilities">The probabilities.</param>
+    /// <param name="temperature">T.</param>
+    public static float[][] Apply(IReadOnlyList<float[]> probabilities, double temperature) => probabilities.Select(p =>
+    {
+        var q = (float[])p.Clone();
+        ProbabilityCalibration.Apply(q, temperature);
+        return q;
+    }).ToArray();
+}
+
+/// <summary>One bin of a reliability diagram.</summary>
+/// <param name="Low">Lower confidence edge.</param>
+/// <param name="High">Upper confidence edge.</param>
+/// <param name="Count">Clips in the bin.</param>
+/// <param name="Confidence">Their mean top probability.</param>
+/// <param name="Accuracy">The share of them predicted right.</param>
+public sealed record ReliabilityBin(double Low, double High, int Count, double Confidence, double Accuracy);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds every model and figure recorded in artifacts/README.md, the embedded default model included
-# (about 80 minutes on 2 cores). Needs the corpora at ../shared/data (or $EMOTIONML_SHARED/data).
+# (about 70 minutes on 2 cores, with nothing else running: the budgets are wall time). Needs the corpora at ../shared/data (or $EMOTIONML_SHARED/data).
 # Every train run is nested: its --time is split equally between the final search and one search per outer fold.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ models=artifacts/models
 
 # 1. The default model (embedded in the EmotionML package): RAVDESS actors 01-20, 8 classes, no speaker
 #    normalisation (one clip of an unknown speaker must work); outer folds k = actors 4k+1..4k+4.
-emotionml train --data "$shared/data/ravdess" --corpus ravdess --time 1800 --seed 0 --threads 2 --speaker-norm never \
+emotionml train --data "$shared/data/ravdess" --corpus ravdess --time 1200 --seed 0 --threads 2 --speaker-norm never \
   --out $models/default.emlmodel 2> $models/default.train.log | tee $models/default.summary.txt
 
 # 2. The same protocol with speaker normalisation (needs enrolment clips of each speaker): the enrolment curve.

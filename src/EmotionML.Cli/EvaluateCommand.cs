@@ -84,7 +84,9 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         description.Add(string.Create(CultureInfo.InvariantCulture, $"Confidence: mean {evaluation.MeanConfidence:F3} against accuracy {metrics.Accuracy:F3}; expected calibration error {evaluation.EceBefore:F3} raw → {evaluation.EceAfter:F3} calibrated"));
         if (evaluation.InDomainShare is { } share)
         {
-            description.Add(string.Create(CultureInfo.InvariantCulture, $"Domain check: {share:P1} of clips in domain; on those accuracy {evaluation.AccuracyInDomain ?? double.NaN:F3} and ECE {evaluation.EceInDomain ?? double.NaN:F3}, against {metrics.Accuracy:F3} and {evaluation.EceAfter:F3} on all"));
+            description.Add(evaluation.AccuracyInDomain is { } accIn
+                ? string.Create(CultureInfo.InvariantCulture, $"Domain check: {share:P1} of clips in domain; on those accuracy {accIn:F3} and ECE {evaluation.EceInDomain ?? 0:F3}, against {metrics.Accuracy:F3} and {evaluation.EceAfter:F3} on all")
+                : "Domain check: no clip is in domain — these recordings are unlike the model's training data, and every prediction carries the out-of-domain mark");
         }
         EvaluationReport.Write(reportDir, metrics, $"{Path.GetFileNameWithoutExtension(settings.Model)} on {corpus.Name}", description, json);
 

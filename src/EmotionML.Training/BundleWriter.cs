@@ -186,11 +186,12 @@ public static class BundleWriter
         string title = nested is not null
             ? $"{data.Corpus.Name}: nested speaker-independent estimate ({nested.Outer.Count} outer folds)"
             : $"{data.Corpus.Name}: cross-validated ({result.Folds.Count} speaker-grouped folds; not nested)";
-        EvaluationReport.Write(dir, headline, title, description, context);
+        // Sections after the standard report: written with it, in one atomic write of report.md.
+        Directory.CreateDirectory(dir);
+        var md = new System.Text.StringBuilder();
         if (nested is { Enrolment.Count: > 0 })
         {
-            Charts.EnrolmentCurve(nested.Enrolment, null, $"{data.Corpus.Name}: nested accuracy by enrolment size").SaveSvgAndPng(Path.Combine(dir, "enrolment"), 640, 420);
-            var md = new System.Text.StringBuilder(File.ReadAllText(Path.Combine(dir, "report.md")));
+            Charts.EnrolmentCurve(nested.Enrolment, $"{data.Corpus.Name}: nested accuracy by enrolment size").SaveSvgAndPng(Path.Combine(dir, "enrolment"), 640, 420);
             md.AppendLine().AppendLine("## Enrolment curve (nested, held-out speakers)").AppendLine().AppendLine("| enrolment clips per speaker | accuracy | macro-F1 |").AppendLine("|---|---:|---:|");
             foreach (var p in nested.Enrolment)
             {
@@ -198,19 +199,17 @@ public static class BundleWriter
             }
 
             md.AppendLine().AppendLine("![enrolment curve](enrolment.svg)");
-            EvaluationReport.AtomicWrite(Path.Combine(dir, "report.md"), md.ToString());
         }
 
         if (nested?.Confidence is { } reliability)
         {
             Charts.Reliability(reliability.ReliabilityBefore, reliability.ReliabilityAfter, $"{data.Corpus.Name}: reliability on held-out speakers (nested)").SaveSvgAndPng(Path.Combine(dir, "reliability"), 560, 520);
-            var md = new System.Text.StringBuilder(File.ReadAllText(Path.Combine(dir, "report.md")));
             md.AppendLine().AppendLine("## Calibration (nested, held-out speakers)").AppendLine();
             md.AppendLine(string.Create(inv, $"Expected calibration error (10 bins, top label) {reliability.EceBefore:F3} raw → {reliability.EceAfter:F3} calibrated; negative log-likelihood {reliability.NllBefore:F3} → {reliability.NllAfter:F3}.")).AppendLine();
             md.AppendLine("![reliability diagram](reliability.svg)");
-            EvaluationReport.AtomicWrite(Path.Combine(dir, "report.md"), md.ToString());
         }
 
+        EvaluationReport.Write(dir, headline, title, description, context, md.ToString());
         LeaderboardReport.Write(dir, result);
     }
 

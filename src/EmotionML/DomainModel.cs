@@ -111,7 +111,6 @@ public sealed class DomainModel
         }
 
         double b2 = 0;
-        var sz = new double[p];
         foreach (var row in z)
         {
             double norm2 = 0, quad = 0;
@@ -125,7 +124,6 @@ public sealed class DomainModel
                     acc += s[o + j] * row[j];
                 }
 
-                sz[i] = acc;
                 quad += row[i] * acc;
             }
 

@@ -92,11 +92,6 @@ public sealed class EmotionEngine : IDisposable
     public EmotionPrediction Predict(ReadOnlySpan<float> samples, int sampleRate, SpeakerProfile? speaker = null)
     {
         ThrowIfDisposed();
-        if (RequiresSpeakerProfile && speaker is null)
-        {
-            throw new InvalidOperationException("This model was trained on speaker-normalised features: create a SpeakerProfile from a few other clips of the speaker (CreateSpeakerProfile) and pass it to Predict.");
-        }
-
         var output = Model.Predict(Features(samples, sampleRate), speaker);
         var scores = output.Probabilities;
         int best = EmotionModel.ArgMax(scores);

@@ -251,31 +251,16 @@ public sealed class EmotionEngineTests(EngineFixture fixture) : IClassFixture<En
         Assert.Contains("7 scores", error.Message);
     }
 
-    private static byte[] EditManifest(byte[] bundle, Func<string, string> edit)
+    private static byte[] EditManifest(byte[] bundle, Func<string, string> edit) => ZipRewrite.Entries(bundle, (name, content) =>
     {
-        using var input = new System.IO.Compression.ZipArchive(new MemoryStream(bundle), System.IO.Compression.ZipArchiveMode.Read);
-        using var output = new MemoryStream();
-        using (var zip = new System.IO.Compression.ZipArchive(output, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        if (name != "manifest.json")
         {
-            foreach (var entry in input.Entries)
-            {
-                using var source = entry.Open();
-                using var buffer = new MemoryStream();
-                source.CopyTo(buffer);
-                var content = buffer.ToArray();
-                if (entry.Name == "manifest.json")
-                {
-                    var text = System.Text.Encoding.UTF8.GetString(content);
-                    var changed = edit(text);
-                    Assert.NotEqual(text, changed);
-                    content = System.Text.Encoding.UTF8.GetBytes(changed);
-                }
-
-                using var target = zip.CreateEntry(entry.FullName).Open();
-                target.Write(content);
-            }
+            return content;
         }
 
-        return output.ToArray();
-    }
+        var text = System.Text.Encoding.UTF8.GetString(content);
+        var changed = edit(text);
+        Assert.NotEqual(text, changed);
+        return System.Text.Encoding.UTF8.GetBytes(changed);
+    });
 }

@@ -162,28 +162,15 @@ public sealed class DatasetAndExperimentTests(EmoDbFixture emodb) : IClassFixtur
     {
         using var original = new MemoryStream();
         bundle.Save(original);
-        original.Position = 0;
-        using var input = new System.IO.Compression.ZipArchive(original, System.IO.Compression.ZipArchiveMode.Read);
-        using var stream = new MemoryStream();
-        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        return ZipRewrite.Entries(original.ToArray(), (name, bytes) =>
         {
-            foreach (var entry in input.Entries)
+            if (name == "model.zip")
             {
-                using var source = entry.Open();
-                using var buffer = new MemoryStream();
-                source.CopyTo(buffer);
-                var bytes = buffer.ToArray();
-                if (entry.FullName == "model.zip")
-                {
-                    change(bytes);
-                }
-
-                using var e = zip.CreateEntry(entry.FullName).Open();
-                e.Write(bytes);
+                change(bytes);
             }
-        }
 
-        return stream.ToArray();
+            return bytes;
+        });
     }
 
     private sealed class SyncProgress(Action<TrialResult> report) : IProgress<TrialResult>

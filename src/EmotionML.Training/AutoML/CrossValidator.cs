@@ -46,10 +46,6 @@ internal sealed class CrossValidator
     /// <summary>Enrolment clips per held-out speaker profile (0: all of the speaker's other clips).</summary>
     public int EnrolmentClips { get; }
 
-    public MLContext Context => _ml;
-
-    public DataViewSchema InputSchema => FeatureDataView.Create(_ml, _data.Schema, [_data.Features[0]], [_data.Labels[0]]).Schema;
-
     public TrialResult Evaluate(int index, TrialConfig config, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
@@ -133,15 +129,17 @@ internal sealed class CrossValidator
     public int[] Predict(EmotionModel model, IReadOnlyList<int> validation, int enrolmentClips) =>
         Probabilities(model, validation, enrolmentClips).Select(EmotionModel.ArgMax).ToArray();
 
-    /// <summary>Probabilities of held-out clips through the model.</summary>
-    public float[][] Probabilities(EmotionModel model, IReadOnlyList<int> validation, int enrolmentClips)
-    {
-        var features = validation.Select(i => _data.Features[i]).ToArray();
-        var profiles = model.SpeakerNormalization is { } normalization
-            ? EnrolmentProtocol.Profiles(normalization, _data.Features, _data.Speakers, validation, validation, enrolmentClips, _seed)
-            : null;
-        return model.PredictProbabilities(features, profiles);
-    }
+    /// <summary>Probabilities (calibrated when the model is) of held-out clips through the model.</summary>
+    public float[][] Probabilities(EmotionModel model, IReadOnlyList<int> validation, int enrolmentClips) =>
+        model.PredictProbabilities(validation.Select(i => _data.Features[i]).ToArray(), Profiles(model, validation, enrolmentClips));
+
+    /// <summary>Probabilities of held-out clips before the model's calibration (what calibration is measured on).</summary>
+    public float[][] RawProbabilities(EmotionModel model, IReadOnlyList<int> validation, int enrolmentClips) =>
+        model.PredictUncalibrated(validation.Select(i => _data.Features[i]).ToArray(), Profiles(model, validation, enrolmentClips));
+
+    /// <summary>Held-out clips' profiles by the enrolment protocol, drawn among the held-out clips of each speaker.</summary>
+    private SpeakerProfile[]? Profiles(EmotionModel model, IReadOnlyList<int> validation, int enrolmentClips) =>
+        EnrolmentProtocol.ProfilesFor(model, _data.Features, _data.Speakers, validation, validation, enrolmentClips, _seed);
 
     /// <summary>
     /// The rows a model is trained on for the given training items: their features (normalised with each training

@@ -29,12 +29,13 @@ public static class NestedEvaluation
         var predictions = new int[data.Count];
         var raw = new float[data.Count][];
         var calibrated = new float[data.Count][];
-        var domainScores = new double[data.Count];
         var inDomain = new bool[data.Count];
         bool anyDomain = false;
         var curve = EnrolmentProtocol.CurveSizes.ToDictionary(k => k, _ => new int[data.Count]);
         var folds = new List<NestedFold>();
         bool anyNormalised = false;
+        // Scores held-out clips (with enrolment profiles drawn among them) for every outer fold's winner.
+        var validator = new CrossValidator(new Microsoft.ML.MLContext(options.Seed), data, outer, options.Metric, options.Threads, options.EnrolmentClips, options.Seed);
         for (int k = 0; k < outer.Count; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -47,12 +48,7 @@ public static class NestedEvaluation
             var result = new EmotionExperiment(inner).Run(subset, trialProgress, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             using var model = result.Model;
-            var validator = new CrossValidator(model.Context, data, outer, options.Metric, options.Threads, options.EnrolmentClips, options.Seed);
-            var testFeatures = test.Select(i => data.Features[i]).ToArray();
-            var profiles = model.SpeakerNormalization is { } normalization
-                ? EnrolmentProtocol.Profiles(normalization, data.Features, data.Speakers, test, test, options.EnrolmentClips, options.Seed)
-                : null;
-            var rawProbabilities = model.PredictUncalibrated(testFeatures, profiles);
+            var rawProbabilities = validator.RawProbabilities(model, test, options.EnrolmentClips);
             var calibratedProbabilities = model.Calibration is { } calibration ? CalibrationMetrics.Apply(rawProbabilities, calibration.Temperature) : rawProbabilities;
             var predicted = calibratedProbabilities.Select(EmotionModel.ArgMax).ToArray();
             for (int j = 0; j < test.Length; j++)
@@ -62,8 +58,7 @@ public static class NestedEvaluation
                 calibrated[test[j]] = calibratedProbabilities[j];
                 if (model.Domain is { } domain)
                 {
-                    domainScores[test[j]] = domain.Distance(testFeatures[j]);
-                    inDomain[test[j]] = domain.IsInDomain(domainScores[test[j]]);
+                    inDomain[test[j]] = domain.IsInDomain(domain.Distance(data.Features[test[j]]));
                     anyDomain = true;
                 }
             }

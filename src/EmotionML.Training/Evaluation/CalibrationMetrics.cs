@@ -15,7 +15,7 @@ public static class CalibrationMetrics
     /// <param name="truth">Each clip's true label index.</param>
     /// <param name="bins">Number of bins (10).</param>
     public static double ExpectedCalibrationError(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> truth, int bins = 10) =>
-        Reliability(probabilities, truth, bins).Sum(b => b.Count * Math.Abs(b.Accuracy - b.Confidence)) / Math.Max(1, probabilities.Count);
+        ExpectedCalibrationError(Reliability(probabilities, truth, bins), probabilities.Count);
 
     /// <summary>
     /// Expected calibration error from each clip's top-label confidence and whether that label was right (usable when
@@ -24,27 +24,8 @@ public static class CalibrationMetrics
     /// <param name="confidence">Each clip's top probability.</param>
     /// <param name="correct">Whether its prediction was right.</param>
     /// <param name="bins">Number of bins (10).</param>
-    public static double ExpectedCalibrationError(IReadOnlyList<double> confidence, IReadOnlyList<bool> correct, int bins = 10)
-    {
-        var count = new int[bins];
-        var sumConfidence = new double[bins];
-        var sumCorrect = new double[bins];
-        for (int i = 0; i < confidence.Count; i++)
-        {
-            int b = Math.Clamp((int)(confidence[i] * bins), 0, bins - 1);
-            count[b]++;
-            sumConfidence[b] += confidence[i];
-            sumCorrect[b] += correct[i] ? 1 : 0;
-        }
-
-        double ece = 0;
-        for (int b = 0; b < bins; b++)
-        {
-            ece += Math.Abs(sumCorrect[b] - sumConfidence[b]);
-        }
-
-        return ece / Math.Max(1, confidence.Count);
-    }
+    public static double ExpectedCalibrationError(IReadOnlyList<double> confidence, IReadOnlyList<bool> correct, int bins = 10) =>
+        ExpectedCalibrationError(Reliability(confidence, correct, bins), confidence.Count);
 
     /// <summary>Mean negative log-likelihood of the true labels (probabilities floored at 1e-7).</summary>
     /// <param name="probabilities">Each clip's probabilities.</param>
@@ -66,21 +47,29 @@ public static class CalibrationMetrics
     /// <param name="bins">Number of equal-width bins.</param>
     public static IReadOnlyList<ReliabilityBin> Reliability(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> truth, int bins = 10)
     {
+        var top = probabilities.Select(EmotionModel.ArgMax).ToArray();
+        return Reliability(top.Select((t, i) => (double)probabilities[i][t]).ToArray(), top.Select((t, i) => t == truth[i]).ToArray(), bins);
+    }
+
+    /// <summary>The reliability table from each clip's top confidence and whether it was right.</summary>
+    /// <param name="confidence">Each clip's top probability.</param>
+    /// <param name="correct">Whether its prediction was right.</param>
+    /// <param name="bins">Number of equal-width bins.</param>
+    public static IReadOnlyList<ReliabilityBin> Reliability(IReadOnlyList<double> confidence, IReadOnlyList<bool> correct, int bins = 10)
+    {
         var count = new int[bins];
-        var confidence = new double[bins];
-        var correct = new double[bins];
-        for (int i = 0; i < probabilities.Count; i++)
+        var sumConfidence = new double[bins];
+        var sumCorrect = new double[bins];
+        for (int i = 0; i < confidence.Count; i++)
         {
-            int top = EmotionModel.ArgMax(probabilities[i]);
-            double c = probabilities[i][top];
-            int b = Math.Clamp((int)(c * bins), 0, bins - 1);
+            int b = Math.Clamp((int)(confidence[i] * bins), 0, bins - 1);
             count[b]++;
-            confidence[b] += c;
-            correct[b] += top == truth[i] ? 1 : 0;
+            sumConfidence[b] += confidence[i];
+            sumCorrect[b] += correct[i] ? 1 : 0;
         }
 
         return Enumerable.Range(0, bins)
-            .Select(b => new ReliabilityBin((double)b / bins, (double)(b + 1) / bins, count[b], count[b] == 0 ? 0 : confidence[b] / count[b], count[b] == 0 ? 0 : correct[b] / count[b]))
+            .Select(b => new ReliabilityBin((double)b / bins, (double)(b + 1) / bins, count[b], count[b] == 0 ? 0 : sumConfidence[b] / count[b], count[b] == 0 ? 0 : sumCorrect[b] / count[b]))
             .ToArray();
     }
 
@@ -89,16 +78,7 @@ public static class CalibrationMetrics
     /// <param name="truth">Their true label indices.</param>
     public static double FitTemperature(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> truth)
     {
-        double Loss(double logT)
-        {
-            double t = Math.Exp(logT);
-            return NegativeLogLikelihood(probabilities.Select(p =>
-            {
-                var q = (float[])p.Clone();
-                ProbabilityCalibration.Apply(q, t);
-                return q;
-            }).ToArray(), truth);
-        }
+        double Loss(double logT) => NegativeLogLikelihood(Apply(probabilities, Math.Exp(logT)), truth);
 
         // Golden-section search on log T: the loss is unimodal in T for temperature scaling.
         double a = Math.Log(0.05), b = Math.Log(20), ratio = (Math.Sqrt(5) - 1) / 2;
@@ -126,6 +106,9 @@ public static class CalibrationMetrics
 
         return Math.Exp((a + b) / 2);
     }
+
+    private static double ExpectedCalibrationError(IReadOnlyList<ReliabilityBin> bins, int clips) =>
+        bins.Sum(b => b.Count * Math.Abs(b.Accuracy - b.Confidence)) / Math.Max(1, clips);
 
     /// <summary>Applies a temperature to copies of the probabilities.</summary>
     /// <param name="probabilities">The probabilities.</param>

@@ -56,6 +56,20 @@ public static class EnrolmentProtocol
         return result;
     }
 
+    /// <summary>
+    /// The profiles a model needs for the scored clips (<see cref="Profiles"/> with the model's normalisation), or
+    /// null when the model does not normalise per speaker.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="features">Every clip's raw features.</param>
+    /// <param name="speakers">Every clip's speaker.</param>
+    /// <param name="scored">The clips to score.</param>
+    /// <param name="pool">The clips enrolment may draw from.</param>
+    /// <param name="clips">Enrolment clips per profile (0: all of the speaker's other clips in the pool).</param>
+    /// <param name="seed">Seed of the draws.</param>
+    public static SpeakerProfile[]? ProfilesFor(EmotionModel model, IReadOnlyList<float[]> features, IReadOnlyList<string> speakers, IReadOnlyList<int> scored, IReadOnlyList<int> pool, int clips, int seed) =>
+        model.SpeakerNormalization is { } normalization ? Profiles(normalization, features, speakers, scored, pool, clips, seed) : null;
+
     /// <summary>Training clips normalised with their speaker's profile from all of that speaker's clips in <paramref name="items"/>.</summary>
     /// <param name="normalization">The normalisation.</param>
     /// <param name="features">Every clip's raw features.</param>

@@ -45,23 +45,19 @@ public static class ModelEvaluator
 
         var speakers = data.Speakers;
         var keptFeatures = keep.Select(i => data.Features[i]).ToArray();
-        float[][] Score(int clips)
-        {
-            var profiles = model.SpeakerNormalization is { } normalization
-                ? EnrolmentProtocol.Profiles(normalization, data.Features, speakers, keep, Enumerable.Range(0, data.Count).ToArray(), clips, seed)
-                : null;
-            return model.PredictUncalibrated(keptFeatures, profiles);
-        }
+        var everyClip = Enumerable.Range(0, data.Count).ToArray();
+        float[][] Score(int clips) => model.PredictUncalibrated(keptFeatures, EnrolmentProtocol.ProfilesFor(model, data.Features, speakers, keep, everyClip, clips, seed));
 
         float[][] Calibrated(float[][] raw) => model.Calibration is { } c ? CalibrationMetrics.Apply(raw, c.Temperature) : raw;
 
         var truth = keep.Select(i => Array.IndexOf(space, mapTruth(data.Items[i].Label))).ToArray();
-        ClassificationMetrics MetricsOf(float[][] scores) =>
-            ClassificationMetrics.Compute(space, truth, scores.Select(s => Array.IndexOf(space, mapPrediction(modelLabels[EmotionModel.ArgMax(s)]))).ToArray());
+        int[] Predicted(float[][] scores) => scores.Select(s => Array.IndexOf(space, mapPrediction(modelLabels[EmotionModel.ArgMax(s)]))).ToArray();
+        ClassificationMetrics MetricsOf(float[][] scores) => ClassificationMetrics.Compute(space, truth, Predicted(scores));
 
         var rawScores = Score(enrolmentClips);
         var scores = Calibrated(rawScores);
-        var metrics = MetricsOf(scores);
+        var predicted = Predicted(scores);
+        var metrics = ClassificationMetrics.Compute(space, truth, predicted);
         var curve = model.RequiresSpeakerProfile
             ? EnrolmentProtocol.CurveSizes.Select(k =>
             {
@@ -69,9 +65,9 @@ public static class ModelEvaluator
                 return new EnrolmentPoint { Clips = k, Accuracy = Math.Round(m.Accuracy, 6), MacroF1 = Math.Round(m.MacroF1, 6) };
             }).ToArray()
             : [];
-        // Calibration from each clip's top confidence and whether its (mapped) prediction was right.
-        bool[] Correct(float[][] p) => p.Select((q, n) => Array.IndexOf(space, mapPrediction(modelLabels[EmotionModel.ArgMax(q)])) == truth[n]).ToArray();
-        var correct = Correct(scores);
+        // Calibration from each clip's top confidence and whether its (mapped) prediction was right; calibration
+        // never changes the ranking, so raw and calibrated scores share these predictions.
+        var correct = predicted.Select((p, n) => p == truth[n]).ToArray();
         double Ece(float[][] p, Func<int, bool> include)
         {
             var idx = Enumerable.Range(0, p.Length).Where(include).ToArray();

@@ -93,11 +93,8 @@ internal static class Charts
     }
 
     /// <summary>Saves a plot as both SVG and PNG (path without extension).</summary>
-    /// <summary>
-    /// Accuracy and macro-F1 against the number of enrolment clips per speaker (log scale; "all" at the right),
-    /// with the model without speaker normalisation as a dashed line when known.
-    /// </summary>
-    public static Plot EnrolmentCurve(IReadOnlyList<EmotionML.EnrolmentPoint> points, double? withoutNormalization, string title)
+    /// <summary>Accuracy and macro-F1 against the number of enrolment clips per speaker (evenly spaced; "all others" at the right).</summary>
+    public static Plot EnrolmentCurve(IReadOnlyList<EmotionML.EnrolmentPoint> points, string title)
     {
         var plot = new Plot();
         var ordered = points.OrderBy(p => p.Clips <= 0 ? int.MaxValue : p.Clips).ToArray();
@@ -108,13 +105,6 @@ internal static class Charts
         var f1 = plot.Add.Scatter(xs, ordered.Select(p => p.MacroF1).ToArray());
         f1.LegendText = "macro-F1";
         f1.MarkerSize = 8;
-        if (withoutNormalization is { } baseline)
-        {
-            var line = plot.Add.HorizontalLine(baseline);
-            line.LinePattern = LinePattern.Dashed;
-            line.LegendText = "no normalisation (accuracy)";
-        }
-
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, ordered.Select(p => p.Clips <= 0 ? "all others" : p.Clips.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         plot.XLabel("enrolment clips per speaker");
         plot.YLabel("held-out speakers");

@@ -75,11 +75,12 @@ public static class EvaluationReport
     /// <param name="title">The heading.</param>
     /// <param name="description">Lines describing model, data and split.</param>
     /// <param name="context">Extra JSON fields.</param>
-    public static void Write(string directory, ClassificationMetrics metrics, string title, IReadOnlyList<string> description, IReadOnlyDictionary<string, object?>? context = null)
+    /// <param name="moreMarkdown">Sections appended to report.md (Markdown), or null.</param>
+    public static void Write(string directory, ClassificationMetrics metrics, string title, IReadOnlyList<string> description, IReadOnlyDictionary<string, object?>? context = null, string? moreMarkdown = null)
     {
         Directory.CreateDirectory(directory);
         AtomicWrite(Path.Combine(directory, "report.json"), ToJson(metrics, context));
-        AtomicWrite(Path.Combine(directory, "report.md"), ToMarkdown(metrics, title, description));
+        AtomicWrite(Path.Combine(directory, "report.md"), ToMarkdown(metrics, title, description) + moreMarkdown);
         Charts.ConfusionMatrix(metrics, title).SaveSvgAndPng(Path.Combine(directory, "confusion"), 640, 560);
         Charts.PerClass(metrics, title).SaveSvgAndPng(Path.Combine(directory, "per-class"), 720, 420);
     }

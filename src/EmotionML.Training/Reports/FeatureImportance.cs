@@ -26,9 +26,7 @@ public static class FeatureImportance
         var (train, validation) = result.Folds.Split(fold);
         using var model = validator.Fit(result.Best.Config, train);
         var truth = validation.Select(i => data.LabelIndex[i]).ToArray();
-        var profiles = model.SpeakerNormalization is { } normalization
-            ? EnrolmentProtocol.Profiles(normalization, data.Features, data.Speakers, validation, validation, result.EnrolmentClips, 0)
-            : null;
+        var profiles = EnrolmentProtocol.ProfilesFor(model, data.Features, data.Speakers, validation, validation, result.EnrolmentClips, 0);
         var baseRows = validation.Select(i => data.Features[i]).ToArray();
         double MacroAccuracy(float[][] rows) =>
             ClassificationMetrics.Compute(data.Labels, truth, model.PredictProbabilities(rows, profiles).Select(EmotionModel.ArgMax).ToArray()).PerClass.Where(c => c.Support > 0).Average(c => c.Recall);

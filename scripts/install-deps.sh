@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what builds and tests need beyond the .NET SDK: Debian's ffmpeg (FLAC, M4A/AAC, Opus decoding),
-# libgomp1 (OpenMP, which LightGBM's native library links against) and espeak-ng (synthetic speech for the
-# out-of-domain tests).
+# libgomp1 (OpenMP, which LightGBM's native library links against), espeak-ng (synthetic speech for the
+# out-of-domain tests) and chromium (the web app's browser tests: Playwright drives Debian's Chromium instead of
+# downloading a browser).
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 ldconfig -p 2>/dev/null | grep -q 'libgomp.so.1' || need+=(libgomp1)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+command -v chromium >/dev/null 2>&1 || [ -n "${EMOTIONML_CHROMIUM:-}" ] || need+=(chromium fonts-dejavu-core)
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "install-deps: the .NET 10 SDK is required (https://dot.net); it is not installed by this script." >&2
   exit 1

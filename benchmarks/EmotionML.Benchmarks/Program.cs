@@ -2,6 +2,16 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- --filter '*'
 // dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- segments-memory 60
+// dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- load-check 1000 16 [url]
+if (args.Length > 0 && args[0] == "load-check")
+{
+    await EmotionML.Benchmarks.LoadCheck.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 16,
+        args.Length > 3 ? args[3] : null);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "segments-memory")
 {
     EmotionML.Benchmarks.SegmentsMemory.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60);

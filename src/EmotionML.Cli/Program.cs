@@ -59,6 +59,10 @@ app.Configure(config =>
     config.AddCommand<EvaluateCommand>("evaluate")
         .WithDescription("Evaluate a model bundle on a labelled corpus (held-out speakers): accuracy, F1, per-class scores, confusion matrix.")
         .WithExample("evaluate", "--model", "artifacts/models/ravdess.emlmodel", "--data", "../shared/data/emodb", "--format", "json");
+    config.AddCommand<ServeCommand>("serve")
+        .WithDescription("Serve a web page (upload or record speech, see its emotions) and a JSON API with an OpenAPI UI at /docs.")
+        .WithExample("serve")
+        .WithExample("serve", "--model", "artifacts/models/ravdess.emlmodel", "--urls", "http://127.0.0.1:5080");
     config.AddCommand<InfoCommand>("info")
         .WithDescription("Show a model bundle's labels, metrics, feature schema and training data.")
         .WithExample("info", "artifacts/models/ravdess.emlmodel");

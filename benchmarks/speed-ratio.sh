@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Our whole `emotionml features --threads 1` process against librosa 0.10.2, on the same machine, in the same
+# run, both pinned to one core: the only kind of speed claim that holds across machines (benchmarks/README.md).
+#
+#   benchmarks/speed-ratio.sh [--clips N] [--librosa-clips M] [--runs R]
+#
+# Clips: the first N RAVDESS clips under ../shared (default 300; or $EMOTIONML_SHARED), else data/samples.
+# librosa side: ../shared/anchors/librosa-speed/run.sh over the first M of the same clips (default 30); skipped,
+# with a note, where librosa or its Python stack is absent (see that folder's README for the set-up).
+# Prints the CPU model, its widest vector instruction set, both throughputs (audio-seconds per CPU-second,
+# user + sys from /usr/bin/time) and their ratio.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+clips=300 librosa_clips=30 runs=3
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --clips) clips=$2; shift 2 ;;
+    --librosa-clips) librosa_clips=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+shared=${EMOTIONML_SHARED:-$repo/../shared}
+mapfile -t files < <( (ls "$shared"/data/ravdess/Actor_*/*.wav 2>/dev/null || ls "$repo"/data/samples/*.wav) | sort | head -n "$clips")
+[[ ${#files[@]} -gt 0 ]] || { echo "no clips found" >&2; exit 3; }
+
+cpu=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
+isa=AVX2; grep -q avx512f /proc/cpuinfo && isa=AVX-512 || { grep -q avx2 /proc/cpuinfo || isa="below AVX2"; }
+echo "machine: $cpu, $(nproc) cores, widest vectors: $isa, $(date -u +%F)"
+
+out=${TMPDIR:-/tmp}/emotionml-speed-ratio
+mkdir -p "$out"
+dotnet build "$repo/src/EmotionML.Cli" -c Release -o "$out/cli" -v quiet -nologo >/dev/null
+timer=/usr/bin/time
+[[ -x $timer ]] || { echo "/usr/bin/time is missing (apt-get install time)" >&2; exit 3; }
+
+audio=$(python3 - "${files[@]}" <<'EOF' 2>/dev/null || true
+import sys, wave
+total = 0.0
+for p in sys.argv[1:]:
+    with wave.open(p) as w: total += w.getnframes() / w.getframerate()
+print(f"{total:.3f}")
+EOF
+)
+[[ -n $audio ]] || { echo "python3 is needed to sum the clips' durations" >&2; exit 3; }
+
+best=""
+for ((r = 1; r <= runs; r++)); do
+  cpu_s=$(taskset -c 0 "$timer" -f '%U %S' "$out/cli/EmotionML.Cli" features "${files[@]}" --threads 1 --format json \
+    --out "$out/features.json" 2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}')
+  echo "emotionml features, run $r: ${#files[@]} clips, ${audio} s of audio, ${cpu_s} s CPU"
+  if [[ -z $best ]] || awk "BEGIN{exit !($cpu_s < $best)}"; then best=$cpu_s; fi
+done
+ours=$(awk "BEGIN{printf \"%.0f\", $audio / $best}")
+echo "emotionml: $ours audio-s per CPU-s (best of $runs)"
+
+librosa_run=$shared/anchors/librosa-speed/run.sh
+if [[ -x $librosa_run ]] && theirs=$("$librosa_run" "${files[@]:0:$librosa_clips}" 2>/dev/null); then
+  echo "librosa 0.10.2: $theirs audio-s per CPU-s (${librosa_clips} clips)"
+  echo "ratio: $(awk "BEGIN{printf \"%.1f\", $ours / $theirs}")x"
+else
+  echo "librosa side skipped: $librosa_run failed or is absent (set-up in its README)"
+fi

@@ -97,50 +97,72 @@ public sealed class PolyphaseResampler
         }
 
         long n = input.Length;
-        long outLength = (long)Math.Ceiling(n * (double)OutputRate / InputRate);
-        var output = new float[outLength];
-        for (long m = 0; m < outLength; m++)
+        var output = new float[OutputLength(n)];
+        for (long m = 0; m < output.Length; m++)
         {
-            long t = _halfLength + m * Down;
-            int p = (int)(t % Up);
-            long j0 = t / Up;
-            long kMin = Math.Max(0, j0 - (n - 1));
-            long kMax = Math.Min(_phases[p].Length - 1, j0);
-            if (_phases32 is not null)
-            {
-                // scipy's upfirdn on float32 input: float32 products summed in float32, oldest sample first.
-                var taps = _phases32[p];
-                float acc = 0;
-                for (long k = kMax; k >= kMin; k--)
-                {
-                    acc += input[(int)(j0 - k)] * taps[k];
-                }
-
-                output[m] = acc;
-                continue;
-            }
-
-            if (kMin == 0 && kMax == _phases[p].Length - 1)
-            {
-                // Interior output: every tap meets a sample; one SIMD dot product over x[j0-kMax .. j0].
-                output[m] = System.Numerics.Tensors.TensorPrimitives.Dot(_reversed[p], input.Slice((int)(j0 - kMax), (int)kMax + 1));
-                continue;
-            }
-
-            var phase = _phases[p];
-            double sum = 0;
-            for (long k = kMin; k <= kMax; k++)
-            {
-                sum += phase[k] * input[(int)(j0 - k)];
-            }
-
-            output[m] = (float)sum;
+            output[m] = OutputAt(m, input, 0, n);
         }
 
         return output;
     }
 
-    /// <summary>scipy.signal.firwin(numtaps, cutoff, window=('kaiser', beta)): a unit-DC-gain windowed sinc.</summary>
+    /// <summary>Opens a reader that resamples <paramref name="source"/> as it is read (see <see cref="ResamplingAudioReader"/>).</summary>
+    /// <param name="source">The reader at <see cref="InputRate"/>; disposed with the new reader.</param>
+    public AudioReader Resample(AudioReader source) => new ResamplingAudioReader(source, this);
+
+    /// <summary>Output samples for <paramref name="inputLength"/> input samples.</summary>
+    internal long OutputLength(long inputLength) => Up == Down ? inputLength : (long)Math.Ceiling(inputLength * (double)OutputRate / InputRate);
+
+    /// <summary>The input indices output <paramref name="m"/> reads: from <c>First</c> to <c>Last</c> (clamp to the signal).</summary>
+    internal (long First, long Last) InputSpan(long m)
+    {
+        long t = _halfLength + m * Down;
+        int p = (int)(t % Up);
+        long j0 = t / Up;
+        return (j0 - (_phases[p].Length - 1), j0);
+    }
+
+    /// <summary>
+    /// Output sample <paramref name="m"/> of a signal of <paramref name="n"/> samples, of which <paramref name="x"/>
+    /// holds those from index <paramref name="xStart"/> on: every index of <see cref="InputSpan"/> inside
+    /// [0, n) must be in it. The one formula for the whole-clip and the streaming paths, so both give identical samples.
+    /// </summary>
+    internal float OutputAt(long m, ReadOnlySpan<float> x, long xStart, long n)
+    {
+        long t = _halfLength + m * Down;
+        int p = (int)(t % Up);
+        long j0 = t / Up;
+        long kMin = Math.Max(0, j0 - (n - 1));
+        long kMax = Math.Min(_phases[p].Length - 1, j0);
+        if (_phases32 is not null)
+        {
+            // scipy's upfirdn on float32 input: float32 products summed in float32, oldest sample first.
+            var taps = _phases32[p];
+            float acc = 0;
+            for (long k = kMax; k >= kMin; k--)
+            {
+                acc += x[(int)(j0 - k - xStart)] * taps[k];
+            }
+
+            return acc;
+        }
+
+        if (kMin == 0 && kMax == _phases[p].Length - 1)
+        {
+            // Interior output: every tap meets a sample; one SIMD dot product over x[j0-kMax .. j0].
+            return System.Numerics.Tensors.TensorPrimitives.Dot(_reversed[p], x.Slice((int)(j0 - kMax - xStart), (int)kMax + 1));
+        }
+
+        var phase = _phases[p];
+        double sum = 0;
+        for (long k = kMin; k <= kMax; k++)
+        {
+            sum += phase[k] * x[(int)(j0 - k - xStart)];
+        }
+
+        return (float)sum;
+    }
+
     private static double[] LowPass(int taps, double cutoff, double beta)
     {
         var h = new double[taps];

@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace EmotionML.Features;
 
@@ -85,11 +88,23 @@ internal sealed class RealFft64
         }
         else
         {
+            // Bounds checks off in the hot scatter: input and window hold n = 2m values (checked once here), and
+            // rev[k] < m by construction.
+            if (input.Length < _n || window.Length < _n)
+            {
+                throw new ArgumentException("The input and the window must hold at least the FFT size.");
+            }
+
+            ref float x = ref MemoryMarshal.GetReference(input);
+            ref double w = ref MemoryMarshal.GetReference(window);
+            ref double zr0 = ref MemoryMarshal.GetArrayDataReference(zr);
+            ref double zi0 = ref MemoryMarshal.GetArrayDataReference(zi);
+            ref int rev0 = ref MemoryMarshal.GetArrayDataReference(rev);
             for (int k = 0; k < _m; k++)
             {
-                int r = rev[k];
-                zr[r] = input[2 * k] * window[2 * k];
-                zi[r] = input[2 * k + 1] * window[2 * k + 1];
+                int r = Unsafe.Add(ref rev0, k);
+                Unsafe.Add(ref zr0, r) = Unsafe.Add(ref x, 2 * k) * Unsafe.Add(ref w, 2 * k);
+                Unsafe.Add(ref zi0, r) = Unsafe.Add(ref x, 2 * k + 1) * Unsafe.Add(ref w, 2 * k + 1);
             }
         }
 
@@ -100,7 +115,37 @@ internal sealed class RealFft64
         im[0] = 0;
         re[_m] = zr[0] - zi[0];
         im[_m] = 0;
-        for (int k = 1; k < _m; k++)
+        int start = 1;
+        if (Vector256.IsHardwareAccelerated && re.Length > _m && im.Length > _m)
+        {
+            // Four bins at a time; the mirrored bins m-k are loaded as a vector and reversed.
+            var half = Vector256.Create(0.5);
+            var reverse = Vector256.Create(3L, 2, 1, 0);
+            ref double zr0 = ref MemoryMarshal.GetArrayDataReference(zr);
+            ref double zi0 = ref MemoryMarshal.GetArrayDataReference(zi);
+            ref double cos0 = ref MemoryMarshal.GetArrayDataReference(_postCos);
+            ref double sin0 = ref MemoryMarshal.GetArrayDataReference(_postSin);
+            ref double re0 = ref MemoryMarshal.GetReference(re);
+            ref double im0 = ref MemoryMarshal.GetReference(im);
+            for (; start + 3 < _m; start += 4)
+            {
+                int j = _m - start - 3; // the mirrored block m-k-3 .. m-k
+                var ar = Vector256.LoadUnsafe(ref zr0, (nuint)start);
+                var ai = Vector256.LoadUnsafe(ref zi0, (nuint)start);
+                var br = Vector256.Shuffle(Vector256.LoadUnsafe(ref zr0, (nuint)j), reverse);
+                var bi = Vector256.Shuffle(Vector256.LoadUnsafe(ref zi0, (nuint)j), reverse);
+                var er = half * (ar + br);
+                var ei = half * (ai - bi);
+                var or = half * (ai + bi);
+                var oi = half * (br - ar);
+                var c = Vector256.LoadUnsafe(ref cos0, (nuint)start);
+                var sn = Vector256.LoadUnsafe(ref sin0, (nuint)start);
+                (er + c * or + sn * oi).StoreUnsafe(ref re0, (nuint)start);
+                (ei + c * oi - sn * or).StoreUnsafe(ref im0, (nuint)start);
+            }
+        }
+
+        for (int k = start; k < _m; k++)
         {
             int j = _m - k;
             double er = 0.5 * (zr[k] + zr[j]), ei = 0.5 * (zi[k] - zi[j]);

@@ -115,6 +115,31 @@ public sealed class PredictionWriterAndSegmentTests(EngineFixture fixture) : ICl
     }
 
     [Fact]
+    public void A_48kHz_recording_is_resampled_once_as_it_is_read_and_windowed_at_the_models_rate()
+    {
+        using var engine = EmotionEngine.Load(fixture.ModelPath);
+        var speech = fixture.HeldOut.Take(3).SelectMany(item => new AudioDecoder().Decode(item.Path).Samples).ToArray();
+        var at48k = PolyphaseResampler.Create(16000, 48000).Resample(speech);
+        var wav48k = Signals.Wav16(at48k, 48000);
+
+        // The same signal resampled whole to 16 kHz, stored losslessly as 32-bit float: its windows are the streamed ones.
+        var whole = PolyphaseResampler.Create(48000, 16000).Resample(new AudioDecoder().Decode(new MemoryStream(wav48k)).Samples);
+        var wav16k = Signals.Wav(3, 1, 16000, 32, System.Runtime.InteropServices.MemoryMarshal.AsBytes(whole.AsSpan()).ToArray());
+
+        var options = new SegmentOptions { WindowLength = TimeSpan.FromSeconds(2), Hop = TimeSpan.FromSeconds(1) };
+        var streamed = engine.PredictSegments(NonSeekableStream.Of(wav48k, 3000), options).ToList();
+        var expected = engine.PredictSegments(new MemoryStream(wav16k), options).ToList();
+        Assert.True(streamed.Count >= 5);
+        Assert.Equal(expected.Count, streamed.Count);
+        foreach (var (a, b) in expected.Zip(streamed))
+        {
+            Assert.Equal(a.Start, b.Start);
+            Assert.Equal(a.End, b.End);
+            Assert.Equal(a.Scores.Values, b.Scores.Values);
+        }
+    }
+
+    [Fact]
     public void A_long_recording_is_streamed_in_bounded_memory()
     {
         using var engine = EmotionEngine.Load(fixture.ModelPath);

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-
 namespace EmotionML.Features;
 
 /// <summary>
@@ -113,31 +111,7 @@ internal sealed class SpectralContrastBands
         low.Fill(float.PositiveInfinity);
         high.Fill(float.NegativeInfinity);
         float lowMax = float.PositiveInfinity, highMin = float.NegativeInfinity;
-        int start = 0;
-        while (start < values.Length)
-        {
-            // Once the extremes fill, few values change them: a block of eight with none below the current low
-            // threshold or above the high one is skipped whole (same result as visiting each value).
-            if (Vector256.IsHardwareAccelerated && start + 8 <= values.Length)
-            {
-                var block = Vector256.Create(values.Slice(start, 8));
-                if (!Vector256.LessThanAny(block, Vector256.Create(lowMax)) && !Vector256.GreaterThanAny(block, Vector256.Create(highMin)))
-                {
-                    start += 8;
-                    continue;
-                }
-            }
-
-            int end = Math.Min(values.Length, start + 8);
-            for (; start < end; start++)
-            {
-                Insert(values[start], take, low, high, ref lowMax, ref highMin);
-            }
-        }
-    }
-
-    private static void Insert(float v, int take, Span<float> low, Span<float> high, ref float lowMax, ref float highMin)
-    {
+        foreach (float v in values)
         {
             if (v < lowMax)
             {

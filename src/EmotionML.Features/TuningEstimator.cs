@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-
 namespace EmotionML.Features;
 
 /// <summary>
@@ -33,16 +31,8 @@ internal sealed class TuningEstimator
         double fmax = Math.Min(MaxFrequency, sampleRate / 2.0);
         int first = Math.Max(1, (int)Math.Ceiling(MinFrequency / (sampleRate / (double)fftSize)));
         int last = s.Length - 2;
-        var above = Vector256.Create(reference);
         for (int k = first; k <= last; k++)
         {
-            // A peak needs s[k] > reference: blocks of eight bins with none above it are skipped (same result).
-            if (Vector256.IsHardwareAccelerated && k + 8 <= last + 1 && !Vector256.GreaterThanAny(Vector256.Create(s.Slice(k, 8)), above))
-            {
-                k += 7;
-                continue;
-            }
-
             double f = k * (double)sampleRate / fftSize;
             if (f < MinFrequency)
             {

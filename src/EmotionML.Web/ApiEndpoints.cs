@@ -66,14 +66,35 @@ public static class ApiEndpoints
         var upload = await Upload.ReadAsync(request, options.Value.MaxUploadBytes, cancellationToken);
         var profile = Profile(engine, upload);
 
-        // Decoded once up front with the engine's limits: unreadable or too long audio is refused before any window is scored.
-        var clip = EmotionWebApp.DecoderFor(engineOptions.Value.Engine).Decode(upload.Audio, cancellationToken);
+        // Read through once up front, a block at a time (the decoded audio is never held whole): unreadable or too long
+        // audio is refused before any window is scored, and the duration is known.
+        double duration = MeasureDuration(EmotionWebApp.DecoderFor(engineOptions.Value.Engine), upload.Audio, options.Value.MaxAudioDuration, cancellationToken);
         upload.Audio.Position = 0;
         var segmentOptions = new SegmentOptions();
         var segments = engine.PredictSegments(upload.Audio, segmentOptions, profile, cancellationToken)
             .Select(s => new SegmentResponse(s.Start.TotalSeconds, s.End.TotalSeconds, s.Label, s.Confidence, s.Scores, s.InDomain))
             .ToList();
-        return TypedResults.Ok(new SegmentsResponse(clip.Duration.TotalSeconds, segmentOptions.WindowLength.TotalSeconds, segmentOptions.Hop.TotalSeconds, engine.Labels, segments));
+        return TypedResults.Ok(new SegmentsResponse(duration, segmentOptions.WindowLength.TotalSeconds, segmentOptions.Hop.TotalSeconds, engine.Labels, segments));
+    }
+
+    private static double MeasureDuration(AudioDecoder decoder, Stream audio, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using var reader = decoder.OpenRead(audio, leaveOpen: true);
+        long maxSamples = (long)Math.Ceiling(limit.TotalSeconds * reader.SampleRate);
+        var block = new float[16384];
+        long samples = 0;
+        int n;
+        while ((n = reader.Read(block)) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            samples += n;
+            if (samples > maxSamples)
+            {
+                throw new AudioDecodeException(AudioErrorKind.TooLong, $"The audio is longer than the {limit} this server accepts.", reader.Format);
+            }
+        }
+
+        return (double)samples / reader.SampleRate;
     }
 
     private static SpeakerProfile? Profile(EmotionEngine engine, Upload upload)

@@ -68,7 +68,7 @@ public static class ApiEndpoints
 
         // Read through once up front, a block at a time (the decoded audio is never held whole): unreadable or too long
         // audio is refused before any window is scored, and the duration is known.
-        double duration = MeasureDuration(EmotionWebApp.DecoderFor(engineOptions.Value.Engine), upload.Audio, options.Value.MaxAudioDuration, cancellationToken);
+        double duration = MeasureDuration(new AudioDecoder(engineOptions.Value.Engine.Audio), upload.Audio, options.Value.MaxAudioDuration, cancellationToken);
         upload.Audio.Position = 0;
         var segmentOptions = new SegmentOptions();
         var segments = engine.PredictSegments(upload.Audio, segmentOptions, profile, cancellationToken)

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using EmotionML.Audio;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.FileProviders;
@@ -35,7 +34,8 @@ public static class EmotionWebApp
         optionsBuilder.Validate(o => o.MaxUploadBytes > 0 && o.MaxAudioDuration > TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero
             && o.MaxConcurrentPredictions > 0 && o.QueueLimit >= 0, "Upload size, duration, timeout and concurrency limits must be positive.");
 
-        // Listening addresses: loopback unless the user says otherwise, and only with AllowRemote.
+        // What is needed before the host is built (addresses, Kestrel's bound), bound and configured now. Listening
+        // addresses: loopback unless the user says otherwise, and only with AllowRemote.
         var eager = new EmotionWebOptions();
         builder.Configuration.GetSection(EmotionWebOptions.SectionName).Bind(eager);
         configure?.Invoke(eager);
@@ -54,11 +54,10 @@ public static class EmotionWebApp
 
         // Request-by-request logs are noise for a local app; start-up, warnings and errors remain.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Our own reader enforces the exact limit (413); Kestrel's bound, a little above it, stops anything that bypasses it.
-            var web = context.Configuration.GetSection(EmotionWebOptions.SectionName).Get<EmotionWebOptions>() ?? eager;
-            kestrel.Limits.MaxRequestBodySize = Math.Max(web.MaxUploadBytes, eager.MaxUploadBytes) + 1024 * 1024;
+            kestrel.Limits.MaxRequestBodySize = eager.MaxUploadBytes + 1024 * 1024;
             kestrel.AddServerHeader = false;
         });
 
@@ -140,7 +139,4 @@ public static class EmotionWebApp
 
         return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
     }
-
-    /// <summary>A decoder with the engine's limits, for checking uploads before segmenting them.</summary>
-    internal static AudioDecoder DecoderFor(EngineOptions options) => new(options.Audio);
 }

@@ -9,18 +9,14 @@ namespace EmotionML.Web;
 /// </summary>
 internal sealed class Upload
 {
-    private Upload(MemoryStream audio, string? fileName, IReadOnlyList<MemoryStream> enrolment)
+    private Upload(MemoryStream audio, IReadOnlyList<MemoryStream> enrolment)
     {
         Audio = audio;
-        FileName = fileName;
         Enrolment = enrolment;
     }
 
     /// <summary>The audio to score.</summary>
     public MemoryStream Audio { get; }
-
-    /// <summary>The uploaded file's name, when the form gave one.</summary>
-    public string? FileName { get; }
 
     /// <summary>Enrolment clips for a speaker profile (empty when none were sent).</summary>
     public IReadOnlyList<MemoryStream> Enrolment { get; }
@@ -48,7 +44,7 @@ internal sealed class Upload
         }
 
         audio.Position = 0;
-        return new Upload(audio, null, []);
+        return new Upload(audio, []);
     }
 
     private static async Task<Upload> ReadFormAsync(Stream body, MediaTypeHeaderValue type, CancellationToken cancellationToken)
@@ -61,7 +57,6 @@ internal sealed class Upload
 
         var reader = new MultipartReader(boundary, body);
         MemoryStream? audio = null;
-        string? fileName = null;
         var enrolment = new List<MemoryStream>();
         var fields = new List<string>();
         try
@@ -89,10 +84,9 @@ internal sealed class Upload
                 {
                     enrolment.Add(data);
                 }
-                else if (audio is null)
+                else
                 {
-                    audio = data;
-                    fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                    audio ??= data;
                 }
             }
         }
@@ -112,7 +106,7 @@ internal sealed class Upload
             throw new UploadException(StatusCodes.Status400BadRequest, "Empty file", "The uploaded file is empty.");
         }
 
-        return new Upload(audio, fileName, enrolment);
+        return new Upload(audio, enrolment);
     }
 
     /// <summary>Passes at most a given number of bytes through, then throws 413.</summary>

@@ -163,6 +163,7 @@ public sealed class PolyphaseResampler
         return (float)sum;
     }
 
+    /// <summary>scipy.signal.firwin(numtaps, cutoff, window=('kaiser', beta)): a unit-DC-gain windowed sinc.</summary>
     private static double[] LowPass(int taps, double cutoff, double beta)
     {
         var h = new double[taps];

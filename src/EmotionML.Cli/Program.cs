@@ -53,6 +53,9 @@ app.Configure(config =>
         .WithDescription("Extract a named, pooled feature vector from each audio file (librosa-conformant MFCC, chroma, mel, contrast, spectral shape, F0).")
         .WithExample("features", "data/samples/ravdess-angry-actor12.wav")
         .WithExample("features", "clips/", "--format", "csv", "--out", "features.csv", "--threads", "2");
+    config.AddCommand<LogMelCommand>("logmel")
+        .WithDescription("Export a labelled corpus as log-mel tensors (.npz) for the Python CNN trainer (scripts/cnn/train_cnn.py).")
+        .WithExample("logmel", "--data", "../shared/data/ravdess", "--out", "ravdess-logmel.npz");
     config.AddCommand<TrainCommand>("train")
         .WithDescription("Search ML.NET trainers with speaker-grouped cross-validation under a time budget; write the best as a model bundle with its report.")
         .WithExample("train", "--data", "../shared/data/ravdess", "--time", "600", "--out", "artifacts/models/ravdess.emlmodel");

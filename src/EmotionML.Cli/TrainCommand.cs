@@ -2,6 +2,7 @@ using System.Globalization;
 using EmotionML.Features;
 using EmotionML.Training;
 using EmotionML.Training.AutoML;
+using EmotionML.Training.Cnn;
 using EmotionML.Training.Augmentation;
 using EmotionML.Training.Data;
 using EmotionML.Training.Evaluation;
@@ -38,6 +39,35 @@ public sealed class TrainCommand : Command<TrainSettings>
             err.MarkupLineInterpolated($"[grey]augmentation: {settings.Augment} copies per training clip ({data.Augmentation!.Describe()})[/]");
         }
 
+        CnnTrainingOptions? cnnOptions = null;
+        if (settings.Cnn != "off")
+        {
+            var python = new CnnTrainingOptions().Python;
+            if (CnnTrainer.Unavailable(python) is { } reason)
+            {
+                if (settings.Cnn == "on")
+                {
+                    err.MarkupLineInterpolated($"[red]error:[/] --cnn on: {reason}");
+                    return 2;
+                }
+
+                err.MarkupLineInterpolated($"[yellow]CNN candidates skipped:[/] {reason}");
+            }
+            else
+            {
+                cnnOptions = new CnnTrainingOptions { Epochs = settings.CnnEpochs, Width = settings.CnnWidth, Seed = settings.Seed, Threads = settings.Threads, ClipLimit = settings.CnnLimit };
+                if (settings.Cache is { } cacheRoot)
+                {
+                    cnnOptions = cnnOptions with { CacheDirectory = Path.Combine(cacheRoot, "cnn") };
+                }
+
+                var mel = ConsoleOutput.WithProgress($"Computing log-mel spectrograms ({corpus.Items.Count} clips)", corpus.Items.Count,
+                    progress => LogMelCorpus.Build(corpus, LogMelFeatureOptions.Default, settings.Threads, progress, cancellationToken));
+                data = data.WithLogMel(mel);
+                err.MarkupLineInterpolated($"[grey]CNN candidates: {settings.CnnWidth} log-mel CNN, {settings.CnnEpochs} epochs, trained with {python} (models cached in {cnnOptions.CacheDirectory})[/]");
+            }
+        }
+
         var folds = SpeakerGroupedFolds.Standard(data.Speakers, settings.Folds, settings.Seed);
         // The budget is split equally between the final search and one search per outer fold.
         int searches = settings.Nested ? folds.Count + 1 : 1;
@@ -53,10 +83,19 @@ public sealed class TrainCommand : Command<TrainSettings>
             SpeakerNormalization = settings.SpeakerNorm switch { "always" => SpeakerNormalizationChoice.Always, "never" => SpeakerNormalizationChoice.Never, _ => SpeakerNormalizationChoice.Search },
             EnrolmentClips = settings.Enrol,
             Threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
+            Cnn = cnnOptions,
         };
         err.MarkupLineInterpolated($"[grey]{folds.Description}; metric {settings.Metric}; budget {settings.Time:F0} s = {searches} searches of {options.TimeBudget.TotalSeconds:F0} s ({(settings.Nested ? $"the final search, then one per outer fold for the nested estimate" : "no nested estimate")})[/]");
 
-        var experiment = new EmotionExperiment(options);
+        var cnnLog = new SyncProgress<string>(line =>
+        {
+            // One line per 10 epochs, and every line that is not an epoch's.
+            if (!line.StartsWith("epoch ", StringComparison.Ordinal) || line.Split(' ', 3)[1].Split('/')[0].EndsWith('0'))
+            {
+                err.MarkupLineInterpolated($"[grey]{line}[/]");
+            }
+        });
+        var experiment = new EmotionExperiment(options) { Log = cnnLog };
         ExperimentResult result;
         if (ConsoleOutput.Interactive)
         {
@@ -91,9 +130,10 @@ public sealed class TrainCommand : Command<TrainSettings>
                 {
                     if (p.Finished is { } f)
                     {
-                        err.MarkupLineInterpolated($"[grey]outer fold {f.Fold + 1}/{p.OuterFolds} ({string.Join(", ", f.HeldOutSpeakers)}): {f.Winner.Trainer}{(f.Winner.SpeakerNormalization ? "+spk-norm" : "")} after {f.Trials} trials → held-out accuracy {f.Metrics.Accuracy:F3}, macro-F1 {f.Metrics.MacroF1:F3}[/]");
+                        string cnnNote = f.CnnWeight is { } w ? string.Create(CultureInfo.InvariantCulture, $", CNN weight {w:0.0}") : "";
+                        err.MarkupLineInterpolated($"[grey]outer fold {f.Fold + 1}/{p.OuterFolds} ({string.Join(", ", f.HeldOutSpeakers)}): {f.Winner.Trainer}{(f.Winner.SpeakerNormalization ? "+spk-norm" : "")} after {f.Trials} trials{cnnNote} → held-out accuracy {f.Metrics.Accuracy:F3}, macro-F1 {f.Metrics.MacroF1:F3}[/]");
                     }
-                }), cancellationToken);
+                }), cancellationToken, cnnLog);
             }
             catch (OperationCanceledException)
             {
@@ -137,6 +177,11 @@ public sealed class TrainCommand : Command<TrainSettings>
             var acc = nested.FoldSummary(x => x.Accuracy);
             var f1 = nested.FoldSummary(x => x.MacroF1);
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"Nested estimate (search inside each of {nested.Outer.Count} outer folds, held-out speakers; quote this): accuracy {nested.Metrics.Accuracy:F3}, macro-F1 {nested.Metrics.MacroF1:F3} (per fold {acc.Mean:F3} ± {acc.Std:F3} / {f1.Mean:F3} ± {f1.Std:F3})"));
+            if (nested.Families is { } families)
+            {
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"  by family (nested): tree {families["tree"].Accuracy:F3} / {families["tree"].MacroF1:F3}, CNN {families["cnn"].Accuracy:F3} / {families["cnn"].MacroF1:F3}, chosen {families["chosen"].Accuracy:F3} / {families["chosen"].MacroF1:F3} (accuracy / macro-F1)"));
+            }
+
             foreach (var p in nested.Enrolment)
             {
                 lines.Add(string.Create(CultureInfo.InvariantCulture, $"  with enrolment of {EnrolmentProtocol.Describe(p.Clips)}: accuracy {p.Accuracy:F3}, macro-F1 {p.MacroF1:F3}"));

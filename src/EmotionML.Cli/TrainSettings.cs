@@ -71,6 +71,29 @@ public sealed class TrainSettings : CorpusSettings
     [DefaultValue(8)]
     public int Enrol { get; set; } = 8;
 
+    /// <summary>CNN candidates: auto, on or off.</summary>
+    [CommandOption("--cnn <MODE>")]
+    [Description("Also train the log-mel CNN (PyTorch, scripts/cnn) and choose the tree winner, the CNN or a blend: auto (default: on when Python with torch is present, with a message when it is not), on, off")]
+    [DefaultValue("auto")]
+    public string Cnn { get; set; } = "auto";
+
+    /// <summary>CNN epochs.</summary>
+    [CommandOption("--cnn-epochs <N>")]
+    [Description("CNN training epochs (default 60; about 12 s each per 800 clips on 2 CPU cores)")]
+    [DefaultValue(60)]
+    public int CnnEpochs { get; set; } = 60;
+
+    /// <summary>CNN width.</summary>
+    [CommandOption("--cnn-width <WIDTH>")]
+    [Description("compact (default) or wide (twice the convolutions, about 4x the training time)")]
+    [DefaultValue("compact")]
+    public string CnnWidth { get; set; } = "compact";
+
+    /// <summary>Only this many training clips per CNN (smoke runs).</summary>
+    [CommandOption("--cnn-limit <N>")]
+    [Description("Train each CNN on at most N clips (smoke runs only)")]
+    public int? CnnLimit { get; set; }
+
     /// <summary>Skip permutation feature importance.</summary>
     [CommandOption("--no-importance")]
     [Description("Skip the permutation feature importance report")]
@@ -103,6 +126,11 @@ public sealed class TrainSettings : CorpusSettings
         if (Enrol < 0)
         {
             return ValidationResult.Error("--enrol must be 0 (all other clips) or a positive number of clips.");
+        }
+
+        if (Cnn is not ("auto" or "on" or "off") || CnnWidth is not ("compact" or "wide") || CnnEpochs < 1 || CnnLimit is < 1)
+        {
+            return ValidationResult.Error("--cnn must be auto, on or off; --cnn-width compact or wide; --cnn-epochs and --cnn-limit at least 1.");
         }
 
         return Metric is "macro-f1" or "accuracy" ? ValidationResult.Success() : ValidationResult.Error("--metric must be macro-f1 or accuracy.");

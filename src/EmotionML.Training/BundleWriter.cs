@@ -46,6 +46,11 @@ public static class BundleWriter
                 Nested = nested?.ToSummary(),
                 Enrolment = nested?.Enrolment ?? [],
             },
+            Cnn = result.Cnn is { Weight: > 0 } cnn ? new CnnSummary
+            {
+                Selection = string.Create(CultureInfo.InvariantCulture, $"{MetricName(cnn.Metric)} on the training speakers {string.Join(", ", cnn.SelectionSpeakers)}, which the CNN left out (the tree model's probabilities for them are out-of-fold); weights 0 to 1 in steps of 0.1"),
+                WeightScores = cnn.WeightScores,
+            } : null,
         };
         return ModelBundle.Create(result.Model, manifest);
     }
@@ -156,6 +161,19 @@ public static class BundleWriter
         var accuracy = Summary(x => x.Accuracy);
         var macroF1 = Summary(x => x.MacroF1);
         description.Add(string.Create(inv, $"Final search (the shipped model): {result.Trials.Count} trials in {result.Elapsed.TotalSeconds:F0} s (stopped: {result.StoppedBecause}) over {result.Folds.Description}; the winner's inner cross-validation, **maximised by the search**: accuracy {cv.Accuracy:F3}, macro-F1 {cv.MacroF1:F3} pooled ({metric} {best.Mean:F3} ± {best.Std:F3} per fold)"));
+        if (result.Cnn is { } blend)
+        {
+            string chosen = blend.Weight switch { 0 => "the tree model alone", 1 => "the CNN alone", _ => string.Create(inv, $"a blend, {blend.Weight:0.0} CNN + {1 - blend.Weight:0.0} tree") };
+            description.Add(string.Create(inv, $"**CNN candidates**: a log-mel CNN trained on the training speakers except {string.Join(", ", blend.SelectionSpeakers)} ({(blend.CnnReused ? "reused from the trainer's cache, " : "")}{blend.CnnTrainingSeconds ?? double.NaN:F0} s of training); on those speakers {metric} was tree {blend.WeightScores["0.0"]:F3}, CNN {blend.WeightScores["1.0"]:F3}; shipped: {chosen}"));
+            context["cnn"] = new { weight = blend.Weight, selectionSpeakers = blend.SelectionSpeakers, weightScores = blend.WeightScores, trainingSeconds = blend.CnnTrainingSeconds };
+        }
+
+        if (nested?.Families is { } families)
+        {
+            description.Add(string.Create(inv, $"**Nested, by family** (each outer fold's own models on its held-out speakers): tree winner accuracy {families["tree"].Accuracy:F3} / macro-F1 {families["tree"].MacroF1:F3}; CNN alone {families["cnn"].Accuracy:F3} / {families["cnn"].MacroF1:F3}; chosen (tree, CNN or blend per fold) {families["chosen"].Accuracy:F3} / {families["chosen"].MacroF1:F3}; CNN weight per fold {string.Join(", ", nested.Folds.Select(f => (f.CnnWeight ?? 0).ToString("0.0", inv)))}"));
+            context["nestedFamilies"] = families.ToDictionary(f => f.Key, f => new { accuracy = Math.Round(f.Value.Accuracy, 6), macroF1 = Math.Round(f.Value.MacroF1, 6) });
+        }
+
         if (best.Config.SpeakerNormalization)
         {
             description.Add($"Speaker normalisation: each speaker's features are standardised with statistics shrunk toward the training speakers' (τ = {best.Config.SpeakerShrinkage:G3}); held-out speakers' profiles came from {EnrolmentProtocol.Describe(result.EnrolmentClips)} of the speaker, never the scored clip.");

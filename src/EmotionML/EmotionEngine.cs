@@ -57,10 +57,33 @@ public sealed class EmotionEngine : IDisposable
     /// <summary>Whether the model expects speaker-normalised features (then pass a <see cref="SpeakerProfile"/>).</summary>
     public bool RequiresSpeakerProfile => Model.RequiresSpeakerProfile;
 
-    /// <summary>Loads a bundle file.</summary>
-    /// <param name="path">The bundle.</param>
+    /// <summary>
+    /// Loads a bundle file, or an ONNX model of your own (a path ending in <c>.onnx</c>, with its sidecar beside it
+    /// as <c>.json</c>; see <see cref="CnnSidecar"/>).
+    /// </summary>
+    /// <param name="path">The bundle or the <c>.onnx</c> file.</param>
     /// <param name="options">Engine settings.</param>
-    public static EmotionEngine Load(string path, EngineOptions? options = null) => new(ModelBundle.Load(path), options);
+    /// <exception cref="ModelBundleException">The file is missing, corrupt, or its graph and sidecar disagree.</exception>
+    public static EmotionEngine Load(string path, EngineOptions? options = null) =>
+        string.Equals(Path.GetExtension(path), ".onnx", StringComparison.OrdinalIgnoreCase) ? FromOnnx(path, null, options) : new(ModelBundle.Load(path), options);
+
+    /// <summary>An engine over an ONNX model of your own (a CNN on log-mel spectrograms, exported with a sidecar).</summary>
+    /// <param name="onnxPath">The <c>.onnx</c> file.</param>
+    /// <param name="sidecarPath">Its sidecar; <c>null</c> for the <c>.json</c> beside it.</param>
+    /// <param name="options">Engine settings.</param>
+    /// <exception cref="ModelBundleException">A file is missing, or the graph and the sidecar disagree.</exception>
+    public static EmotionEngine FromOnnx(string onnxPath, string? sidecarPath = null, EngineOptions? options = null)
+    {
+        using var model = EmotionModel.FromCnn(CnnModel.Load(onnxPath, sidecarPath));
+        var manifest = new ModelManifest
+        {
+            CreatedUtc = File.GetLastWriteTimeUtc(onnxPath),
+            LabelSet = "imported",
+            Trainer = "ONNX CNN (imported)",
+            TrainingData = new TrainingDataDescription { Source = Path.GetFullPath(onnxPath) },
+        };
+        return new(ModelBundle.Create(model, manifest), options);
+    }
 
     /// <summary>Loads a bundle from a stream.</summary>
     /// <param name="stream">The bundle bytes.</param>
@@ -95,7 +118,8 @@ public sealed class EmotionEngine : IDisposable
     public EmotionPrediction Predict(ReadOnlySpan<float> samples, int sampleRate, SpeakerProfile? speaker = null)
     {
         ThrowIfDisposed();
-        var output = Model.Predict(Features(samples, sampleRate), speaker);
+        var (features, logMel) = Analyse(samples, sampleRate);
+        var output = Model.Predict(features, logMel, speaker);
         var scores = output.Probabilities;
         int best = EmotionModel.ArgMax(scores);
         var map = new Dictionary<string, float>(Labels.Count);
@@ -262,7 +286,29 @@ public sealed class EmotionEngine : IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-    private float[] Features(ReadOnlySpan<float> samples, int sampleRate)
+    /// <summary>What the model scores: the pooled vector when it uses one, the log-mel spectrogram when it has a CNN.</summary>
+    private (float[]? Features, LogMelSpectrogram? LogMel) Analyse(ReadOnlySpan<float> samples, int sampleRate)
+    {
+        if (Model.Cnn is not { } cnn)
+        {
+            return (Features(samples, sampleRate), null);
+        }
+
+        CheckAudible(samples);
+        int rate = cnn.LogMel.Options.SampleRate;
+        // Resampled once when the vector and the log-mel share a rate (the usual case), through the cached resampler.
+        float[]? resampled = sampleRate != rate && rate == _extractor.Options.SampleRate ? ResamplerFor(sampleRate).Resample(samples) : null;
+        ReadOnlySpan<float> atRate = resampled ?? (sampleRate == rate ? samples : PolyphaseResampler.Create(sampleRate, rate).Resample(samples));
+        float[]? features = null;
+        if (Model.UsesPooledFeatures)
+        {
+            features = resampled is not null ? _extractor.Extract(resampled, rate).Values : Features(samples, sampleRate);
+        }
+
+        return (features, cnn.LogMel.Extract(atRate, rate));
+    }
+
+    private void CheckAudible(ReadOnlySpan<float> samples)
     {
         if (samples.IsEmpty)
         {
@@ -274,6 +320,11 @@ public sealed class EmotionEngine : IDisposable
         {
             throw new SilentAudioException($"The clip is silent ({db:F0} dBFS RMS, below the {_options.SilenceThresholdDb:F0} dBFS threshold).");
         }
+    }
+
+    private float[] Features(ReadOnlySpan<float> samples, int sampleRate)
+    {
+        CheckAudible(samples);
 
         int target = _extractor.Options.SampleRate;
         if (sampleRate == target)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using EmotionML.Features;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -6,9 +5,10 @@ using Microsoft.ML.Data;
 namespace EmotionML;
 
 /// <summary>
-/// A trained model: the one path from pooled feature vectors to label probabilities. It holds the ML.NET
-/// transformer, the feature schema, the label order and the speaker normalisation, and turns a vector (or a batch)
-/// into probabilities that sum to 1. <see cref="EmotionEngine"/> (decoding, silence, windows), cross-validation,
+/// A trained model: the one path from a clip's features to label probabilities. It holds the ML.NET tree
+/// pipeline on the pooled vector (with its feature schema and speaker normalisation), an imported ONNX CNN on the
+/// log-mel spectrogram (<see cref="Cnn"/>), or both blended (<see cref="CnnWeight"/>), the label order and the
+/// calibration, and turns a clip's features (or a batch) into probabilities that sum to 1. <see cref="EmotionEngine"/> (decoding, silence, windows), cross-validation,
 /// feature importance and <c>ModelEvaluator</c> all score through it, so what a report measures is what
 /// <c>Predict</c> returns.
 /// <para>
@@ -20,12 +20,13 @@ namespace EmotionML;
 public sealed class EmotionModel : IDisposable
 {
     private readonly MLContext _ml;
-    private readonly ITransformer _transformer;
-    private readonly SchemaDefinition _inputSchema;
-    private readonly ConcurrentBag<PredictionEngine<FeatureInput, ScoreOutput>> _pool = new();
+    private readonly ITransformer? _transformer;
+    private readonly PredictionEnginePool<FeatureInput, ScoreOutput>? _pool;
+    private readonly int[] _cnnOrder = [];
+    private int _ownsCnn;
     private int _disposed;
 
-    private EmotionModel(MLContext ml, ITransformer transformer, FeatureSchema schema, IReadOnlyList<string> labels, SpeakerNormalization? normalization, ModelManifest? manifest, ProbabilityCalibration? calibration = null, DomainModel? domain = null)
+    private EmotionModel(MLContext ml, ITransformer? transformer, FeatureSchema schema, IReadOnlyList<string> labels, SpeakerNormalization? normalization, ModelManifest? manifest, ProbabilityCalibration? calibration = null, DomainModel? domain = null, CnnModel? cnn = null, double cnnWeight = 0, bool ownsCnn = true)
     {
         if (calibration is not null && !(calibration.Temperature > 0 && double.IsFinite(calibration.Temperature)))
         {
@@ -55,9 +56,36 @@ public sealed class EmotionModel : IDisposable
         Labels = labels;
         SpeakerNormalization = normalization;
         Manifest = manifest;
-        _inputSchema = SchemaDefinition.Create(typeof(FeatureInput));
-        _inputSchema[nameof(FeatureInput.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, schema.Columns.Count);
-        CheckScoreColumn();
+        if (transformer is null && (cnn is null || cnnWeight != 1 || normalization is not null))
+        {
+            throw new ModelBundleException("A model without an ML.NET pipeline must be an imported CNN alone (weight 1, no speaker normalisation).");
+        }
+
+        if (cnn is not null)
+        {
+            if (!(cnnWeight is > 0 and <= 1))
+            {
+                throw new ModelBundleException($"The CNN's blend weight {cnnWeight} is not in (0, 1].");
+            }
+
+            if (cnn.Labels.Count != labels.Count || labels.Any(l => !cnn.Labels.Contains(l)))
+            {
+                throw new ModelBundleException($"The CNN's labels ({string.Join(", ", cnn.Labels)}) are not the model's ({string.Join(", ", labels)}).");
+            }
+
+            _cnnOrder = labels.Select(l => cnn.Labels.ToList().IndexOf(l)).ToArray();
+            Cnn = cnn;
+            CnnWeight = cnnWeight;
+            _ownsCnn = ownsCnn ? 1 : 0;
+        }
+
+        if (transformer is not null)
+        {
+            var inputSchema = SchemaDefinition.Create(typeof(FeatureInput));
+            inputSchema[nameof(FeatureInput.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, schema.Columns.Count);
+            CheckScoreColumn(transformer);
+            _pool = new PredictionEnginePool<FeatureInput, ScoreOutput>(() => _ml.Model.CreatePredictionEngine<FeatureInput, ScoreOutput>(transformer, ignoreMissingColumns: true, inputSchemaDefinition: inputSchema), this);
+        }
     }
 
     /// <summary>The most prediction engines kept for reuse (more may exist while many threads score at once).</summary>
@@ -81,14 +109,26 @@ public sealed class EmotionModel : IDisposable
     /// <summary>Whether predictions need a <see cref="SpeakerProfile"/>.</summary>
     public bool RequiresSpeakerProfile => SpeakerNormalization is not null;
 
+    /// <summary>The imported CNN on log-mel spectrograms, or null for a tree model alone.</summary>
+    public CnnModel? Cnn { get; }
+
+    /// <summary>The CNN's share of the blended probabilities: 0 without a CNN, 1 for the CNN alone.</summary>
+    public double CnnWeight { get; }
+
+    /// <summary>Whether predictions need the clip's log-mel spectrogram (computed by <see cref="CnnModel.LogMel"/>).</summary>
+    public bool RequiresLogMel => Cnn is not null;
+
+    /// <summary>Whether predictions use the pooled feature vector (false for an imported CNN alone).</summary>
+    public bool UsesPooledFeatures => _transformer is not null || Domain is not null;
+
     /// <summary>Prediction engines waiting in the pool.</summary>
-    internal int PooledEngineCount => _pool.Count;
+    internal int PooledEngineCount => _pool?.Count ?? 0;
 
     /// <summary>The context the ML.NET model lives in.</summary>
     internal MLContext Context => _ml;
 
-    /// <summary>The fitted ML.NET pipeline.</summary>
-    internal ITransformer Transformer => _transformer;
+    /// <summary>The fitted ML.NET pipeline, or null for an imported CNN alone.</summary>
+    internal ITransformer? Transformer => _transformer;
 
     /// <summary>The bundle's manifest, or null for a model built in memory.</summary>
     public ModelManifest? Manifest { get; }
@@ -111,7 +151,41 @@ public sealed class EmotionModel : IDisposable
         ArgumentNullException.ThrowIfNull(bundle);
         var ml = new MLContext(0);
         var m = bundle.Manifest;
-        return new EmotionModel(ml, bundle.LoadModel(ml), m.Schema, m.Labels, m.SpeakerNormalization, m, m.Calibration, bundle.LoadDomain());
+        var cnn = bundle.LoadCnn();
+        try
+        {
+            return new EmotionModel(ml, bundle.ModelBytes is null ? null : bundle.LoadModel(ml), m.Schema, m.Labels, m.SpeakerNormalization, m, m.Calibration, bundle.LoadDomain(), cnn, m.Cnn?.Weight ?? 0);
+        }
+        catch
+        {
+            cnn?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A model that is an imported ONNX CNN alone (a Keras or PyTorch model of yours, exported with a sidecar):
+    /// the engine computes its log-mel input and scores it; the model owns <paramref name="cnn"/> from now on.
+    /// </summary>
+    /// <param name="cnn">The imported CNN (<see cref="CnnModel.Load(string, string?)"/>).</param>
+    public static EmotionModel FromCnn(CnnModel cnn)
+    {
+        ArgumentNullException.ThrowIfNull(cnn);
+        return new EmotionModel(new MLContext(0), null, FeatureSchema.For(FeatureOptions.Default), cnn.Labels.ToArray(), null, null, cnn: cnn, cnnWeight: 1);
+    }
+
+    /// <summary>
+    /// This model's probabilities blended with an imported CNN's: <c>(1 - weight) · model + weight · CNN</c>, then
+    /// calibrated with <paramref name="calibration"/>. The CNN's labels must be the model's (in any order). The
+    /// returned model owns <paramref name="cnn"/>.
+    /// </summary>
+    /// <param name="cnn">The CNN.</param>
+    /// <param name="weight">The CNN's share, in (0, 1].</param>
+    /// <param name="calibration">The blend's temperature scaling (fitted on held-out speakers), or null.</param>
+    public EmotionModel WithCnn(CnnModel cnn, double weight, ProbabilityCalibration? calibration)
+    {
+        ArgumentNullException.ThrowIfNull(cnn);
+        return new EmotionModel(_ml, _transformer, Schema, Labels, SpeakerNormalization, Manifest, calibration, Domain, cnn, weight);
     }
 
     /// <summary>
@@ -136,16 +210,23 @@ public sealed class EmotionModel : IDisposable
     /// </summary>
     /// <param name="calibration">The temperature scaling, or null for raw probabilities.</param>
     /// <param name="domain">The domain check, or null.</param>
+    /// <remarks>The CNN, when there is one, is shared; disposing the returned model disposes it (ownership moves to it).</remarks>
     public EmotionModel WithCalibration(ProbabilityCalibration? calibration, DomainModel? domain) =>
-        new(_ml, _transformer, Schema, Labels, SpeakerNormalization, Manifest, calibration, domain);
+        new(_ml, _transformer, Schema, Labels, SpeakerNormalization, Manifest, calibration, domain, Cnn, CnnWeight, Interlocked.Exchange(ref _ownsCnn, 0) != 0);
 
     /// <summary>Probabilities (calibrated), and the domain check when the model has one, for one vector.</summary>
     /// <param name="features">The pooled feature vector.</param>
     /// <param name="speaker">The speaker's profile (required when <see cref="RequiresSpeakerProfile"/>).</param>
-    public ModelOutput Predict(float[] features, SpeakerProfile? speaker = null)
+    public ModelOutput Predict(float[] features, SpeakerProfile? speaker = null) => Predict(features, null, speaker);
+
+    /// <summary>Probabilities (calibrated), and the domain check when the model has one, for one clip's features.</summary>
+    /// <param name="features">The pooled feature vector (may be null when <see cref="UsesPooledFeatures"/> is false).</param>
+    /// <param name="logMel">The clip's log-mel spectrogram from <see cref="CnnModel.LogMel"/> (required when <see cref="RequiresLogMel"/>).</param>
+    /// <param name="speaker">The speaker's profile (required when <see cref="RequiresSpeakerProfile"/>).</param>
+    public ModelOutput Predict(float[]? features, LogMelSpectrogram? logMel, SpeakerProfile? speaker = null)
     {
-        var probabilities = PredictProbabilities(features, speaker);
-        if (Domain is not { } domain)
+        var probabilities = Calibrate(Uncalibrated(features, logMel, speaker));
+        if (Domain is not { } domain || features is null)
         {
             return new ModelOutput(probabilities, null, null);
         }
@@ -166,30 +247,20 @@ public sealed class EmotionModel : IDisposable
     /// <summary>The probability of every label (in <see cref="Labels"/> order, summing to 1) for one vector.</summary>
     /// <param name="features">The pooled feature vector.</param>
     /// <param name="speaker">The speaker's profile (required when <see cref="RequiresSpeakerProfile"/>).</param>
-    public float[] PredictProbabilities(float[] features, SpeakerProfile? speaker = null)
-    {
-        var input = Prepare(features, speaker);
-        var engine = Rent();
-        try
-        {
-            return Calibrate(ToProbabilities(engine.Predict(new FeatureInput { Features = input, Label = Labels[0] }).Score));
-        }
-        finally
-        {
-            Return(engine);
-        }
-    }
+    public float[] PredictProbabilities(float[] features, SpeakerProfile? speaker = null) => Calibrate(Uncalibrated(features, null, speaker));
 
     /// <summary>Probabilities (calibrated) for a batch of vectors through one ML.NET transform (the same values as one by one).</summary>
     /// <param name="features">The vectors.</param>
     /// <param name="speakers">Each vector's speaker profile (null entries for a model without normalisation), or null.</param>
-    public float[][] PredictProbabilities(IReadOnlyList<float[]> features, IReadOnlyList<SpeakerProfile?>? speakers = null) =>
-        PredictUncalibrated(features, speakers).Select(Calibrate).ToArray();
+    /// <param name="logMels">Each clip's log-mel spectrogram (required when <see cref="RequiresLogMel"/>), or null.</param>
+    public float[][] PredictProbabilities(IReadOnlyList<float[]> features, IReadOnlyList<SpeakerProfile?>? speakers = null, IReadOnlyList<LogMelSpectrogram>? logMels = null) =>
+        PredictUncalibrated(features, speakers, logMels).Select(Calibrate).ToArray();
 
     /// <summary>The model's probabilities before calibration (what a calibration is fitted on).</summary>
     /// <param name="features">The vectors.</param>
     /// <param name="speakers">Each vector's speaker profile, or null.</param>
-    public float[][] PredictUncalibrated(IReadOnlyList<float[]> features, IReadOnlyList<SpeakerProfile?>? speakers = null)
+    /// <param name="logMels">Each clip's log-mel spectrogram (required when <see cref="RequiresLogMel"/>), or null.</param>
+    public float[][] PredictUncalibrated(IReadOnlyList<float[]> features, IReadOnlyList<SpeakerProfile?>? speakers = null, IReadOnlyList<LogMelSpectrogram>? logMels = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -200,13 +271,28 @@ public sealed class EmotionModel : IDisposable
 
         if (features.Count == 0)
         {
+            CheckLogMels(logMels, 0);
             return [];
         }
 
-        var inputs = features.Select((f, i) => Prepare(f, speakers?[i])).ToArray();
-        var view = FeatureDataView.Create(_ml, Schema, inputs, Enumerable.Repeat(Labels[0], inputs.Length).ToArray());
-        var scored = _transformer.Transform(view);
-        return _ml.Data.CreateEnumerable<ScoreOutput>(scored, reuseRowObject: false).Select(r => ToProbabilities(r.Score)).ToArray();
+        var (tree, cnn) = PredictComponents(features, speakers, logMels);
+        return Enumerable.Range(0, features.Count).Select(i => Blend(tree?[i], cnn?[i])).ToArray();
+    }
+
+    /// <summary>The tree pipeline's and the CNN's probabilities (uncalibrated, label order) separately; null for a part the model lacks.</summary>
+    internal (float[][]? Tree, float[][]? Cnn) PredictComponents(IReadOnlyList<float[]> features, IReadOnlyList<SpeakerProfile?>? speakers, IReadOnlyList<LogMelSpectrogram>? logMels)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        CheckLogMels(logMels, features.Count);
+        float[][]? tree = null;
+        if (_transformer is not null && features.Count > 0)
+        {
+            var inputs = features.Select((f, i) => Prepare(f, speakers?[i])).ToArray();
+            var view = FeatureDataView.Create(_ml, Schema, inputs, Enumerable.Repeat(Labels[0], inputs.Length).ToArray());
+            tree = _ml.Data.CreateEnumerable<ScoreOutput>(_transformer.Transform(view), reuseRowObject: false).Select(r => ToProbabilities(r.Score)).ToArray();
+        }
+
+        return (_transformer is null ? null : tree ?? [], Cnn is null ? null : logMels!.Select(CnnProbabilities).ToArray());
     }
 
     /// <summary>The index of the largest value (the first on ties).</summary>
@@ -233,7 +319,71 @@ public sealed class EmotionModel : IDisposable
             return;
         }
 
-        Drain();
+        _pool?.Dispose();
+        if (Interlocked.Exchange(ref _ownsCnn, 0) != 0)
+        {
+            Cnn?.Dispose();
+        }
+    }
+
+    /// <summary>One clip's probabilities before calibration: the tree's, the CNN's, or their blend.</summary>
+    private float[] Uncalibrated(float[]? features, LogMelSpectrogram? logMel, SpeakerProfile? speaker)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        float[]? tree = null;
+        if (_pool is not null)
+        {
+            var input = Prepare(features ?? throw new ArgumentNullException(nameof(features)), speaker);
+            tree = ToProbabilities(_pool.Predict(new FeatureInput { Features = input, Label = Labels[0] }).Score);
+        }
+
+        float[]? cnn = null;
+        if (Cnn is not null)
+        {
+            cnn = CnnProbabilities(logMel ?? throw new InvalidOperationException("This model includes a CNN on the log-mel spectrogram: pass the clip's log-mel (Cnn.LogMel.Extract) with its features, or use EmotionEngine, which computes both."));
+        }
+
+        return Blend(tree, cnn);
+    }
+
+    private float[] CnnProbabilities(LogMelSpectrogram logMel)
+    {
+        var raw = Cnn!.Predict(logMel);
+        return _cnnOrder.Select(j => raw[j]).ToArray();
+    }
+
+    private float[] Blend(float[]? tree, float[]? cnn)
+    {
+        if (cnn is null)
+        {
+            return tree!;
+        }
+
+        if (tree is null || CnnWeight >= 1)
+        {
+            return cnn;
+        }
+
+        var p = new float[tree.Length];
+        for (int i = 0; i < p.Length; i++)
+        {
+            p[i] = (float)((1 - CnnWeight) * tree[i] + CnnWeight * cnn[i]);
+        }
+
+        return p;
+    }
+
+    private void CheckLogMels(IReadOnlyList<LogMelSpectrogram>? logMels, int count)
+    {
+        if (Cnn is not null && logMels is null)
+        {
+            throw new InvalidOperationException("This model includes a CNN on the log-mel spectrogram: pass each clip's log-mel (Cnn.LogMel.Extract) with its features.");
+        }
+
+        if (logMels is not null && logMels.Count != count)
+        {
+            throw new ArgumentException("Give one log-mel spectrogram per vector.", nameof(logMels));
+        }
     }
 
     private float[] Prepare(float[] features, SpeakerProfile? speaker)
@@ -281,13 +431,13 @@ public sealed class EmotionModel : IDisposable
         return p;
     }
 
-    private void CheckScoreColumn()
+    private void CheckScoreColumn(ITransformer transformer)
     {
         DataViewSchema output;
         try
         {
             var input = FeatureDataView.Create(_ml, Schema, [], []).Schema;
-            output = _transformer.GetOutputSchema(input);
+            output = transformer.GetOutputSchema(input);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
         {
@@ -303,38 +453,6 @@ public sealed class EmotionModel : IDisposable
         if (vector.Size != Labels.Count)
         {
             throw new ModelBundleException($"The ML.NET model gives {vector.Size} scores but the manifest lists {Labels.Count} labels.");
-        }
-    }
-
-    private PredictionEngine<FeatureInput, ScoreOutput> Rent()
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return _pool.TryTake(out var engine)
-            ? engine
-            : _ml.Model.CreatePredictionEngine<FeatureInput, ScoreOutput>(_transformer, ignoreMissingColumns: true, inputSchemaDefinition: _inputSchema);
-    }
-
-    private void Return(PredictionEngine<FeatureInput, ScoreOutput> engine)
-    {
-        if (Volatile.Read(ref _disposed) != 0 || _pool.Count >= MaxPooledEngines)
-        {
-            engine.Dispose();
-            return;
-        }
-
-        _pool.Add(engine);
-        // Dispose may have drained the pool between the check and the add: drain again so nothing is leaked.
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            Drain();
-        }
-    }
-
-    private void Drain()
-    {
-        while (_pool.TryTake(out var engine))
-        {
-            engine.Dispose();
         }
     }
 

@@ -9,7 +9,8 @@ namespace EmotionML;
 
 /// <summary>
 /// One file holding a trained model: a zip with <c>manifest.json</c> (labels, feature options and schema,
-/// speaker normalisation, training data, split and metrics), <c>model.zip</c> (the ML.NET model) and
+/// speaker normalisation, training data, split and metrics), <c>model.zip</c> (the ML.NET model), optionally
+/// <c>domain.bin</c> (the out-of-domain check) and <c>cnn.onnx</c> + <c>cnn.json</c> (an imported CNN and its sidecar), and
 /// <c>checksum.sha256</c> (SHA-256 over every other entry, names and bytes, in name order: editing the manifest's
 /// labels or normalisation is detected like a damaged model). Written atomically; reading checks the format
 /// version, the checksum and that the feature options still produce the stored schema, and reports any problem as
@@ -21,6 +22,8 @@ public sealed class ModelBundle
     private const string ModelEntry = "model.zip";
     private const string ChecksumEntry = "checksum.sha256";
     private const string DomainEntry = "domain.bin";
+    private const string CnnEntry = "cnn.onnx";
+    private const string CnnSidecarEntry = "cnn.json";
     private const long MaxEntryBytes = 512L * 1024 * 1024;
 
     internal static readonly JsonSerializerOptions Json = new()
@@ -30,12 +33,20 @@ public sealed class ModelBundle
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
     };
 
-    private ModelBundle(ModelManifest manifest, byte[] model, byte[]? domain = null)
+    private ModelBundle(ModelManifest manifest, byte[]? model, byte[]? domain = null, byte[]? cnn = null, byte[]? cnnSidecar = null)
     {
         Manifest = manifest;
         ModelBytes = model;
         DomainBytes = domain;
+        CnnBytes = cnn;
+        CnnSidecarBytes = cnnSidecar;
     }
+
+    /// <summary>The imported CNN's ONNX graph, when the bundle has one.</summary>
+    internal byte[]? CnnBytes { get; }
+
+    /// <summary>The imported CNN's sidecar JSON, when the bundle has one.</summary>
+    internal byte[]? CnnSidecarBytes { get; }
 
     /// <summary>The serialised domain model, when the bundle has one.</summary>
     internal byte[]? DomainBytes { get; }
@@ -43,8 +54,8 @@ public sealed class ModelBundle
     /// <summary>What the bundle says about its model.</summary>
     public ModelManifest Manifest { get; }
 
-    /// <summary>The serialised ML.NET model.</summary>
-    public byte[] ModelBytes { get; }
+    /// <summary>The serialised ML.NET model, or null for a bundle holding an imported CNN alone.</summary>
+    public byte[]? ModelBytes { get; }
 
     /// <summary>
     /// Creates a bundle from a model. The manifest's labels, schema and speaker normalisation are taken from the
@@ -57,10 +68,16 @@ public sealed class ModelBundle
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(manifest);
-        using var buffer = new MemoryStream();
-        var inputSchema = FeatureDataView.Create(model.Context, model.Schema, [], []).Schema;
-        model.Context.Model.Save(model.Transformer, inputSchema, buffer);
-        var bytes = buffer.ToArray();
+        byte[]? bytes = null;
+        if (model.Transformer is { } transformer)
+        {
+            using var buffer = new MemoryStream();
+            var inputSchema = FeatureDataView.Create(model.Context, model.Schema, [], []).Schema;
+            model.Context.Model.Save(transformer, inputSchema, buffer);
+            bytes = buffer.ToArray();
+        }
+
+        var cnn = model.Cnn;
         return new ModelBundle(manifest with
         {
             Labels = model.Labels.ToArray(),
@@ -71,8 +88,14 @@ public sealed class ModelBundle
             SpeakerNormalization = model.SpeakerNormalization,
             Calibration = model.Calibration,
             Domain = model.Domain is { } d ? new DomainSummary { Threshold = d.Threshold, Coverage = d.Coverage } : null,
-            ModelSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
-        }, bytes, model.Domain?.Serialize());
+            ModelSha256 = bytes is null ? "" : Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            Cnn = cnn is null ? null : (manifest.Cnn ?? new CnnSummary { Selection = "imported as it is" }) with
+            {
+                Weight = model.CnnWeight,
+                OnnxSha256 = Convert.ToHexStringLower(SHA256.HashData(cnn.OnnxBytes)),
+                LogMelFingerprint = cnn.Sidecar.LogMel.Fingerprint,
+            },
+        }, bytes, model.Domain?.Serialize(), cnn?.OnnxBytes, cnn?.Sidecar.ToJson());
     }
 
     /// <summary>Writes the bundle atomically (temporary file, then rename).</summary>
@@ -90,20 +113,15 @@ public sealed class ModelBundle
             entry.Write(manifest);
         }
 
-        using (var entry = zip.CreateEntry(ModelEntry, CompressionLevel.NoCompression).Open())
+        foreach (var (name, bytes) in Entries(manifest, ModelBytes, DomainBytes, CnnBytes, CnnSidecarBytes).Skip(1))
         {
-            entry.Write(ModelBytes);
-        }
-
-        if (DomainBytes is not null)
-        {
-            using var entry = zip.CreateEntry(DomainEntry, CompressionLevel.Optimal).Open();
-            entry.Write(DomainBytes);
+            using var entry = zip.CreateEntry(name, name == ModelEntry ? CompressionLevel.NoCompression : CompressionLevel.Optimal).Open();
+            entry.Write(bytes);
         }
 
         using (var entry = zip.CreateEntry(ChecksumEntry, CompressionLevel.NoCompression).Open())
         {
-            entry.Write(System.Text.Encoding.ASCII.GetBytes(Checksum(Entries(manifest, ModelBytes, DomainBytes))));
+            entry.Write(System.Text.Encoding.ASCII.GetBytes(Checksum(Entries(manifest, ModelBytes, DomainBytes, CnnBytes, CnnSidecarBytes))));
         }
     }
 
@@ -137,15 +155,17 @@ public sealed class ModelBundle
         using (zip)
         {
             var manifestBytes = ReadEntry(zip, ManifestEntry);
-            var model = ReadEntry(zip, ModelEntry);
+            var model = zip.GetEntry(ModelEntry) is null ? null : ReadEntry(zip, ModelEntry);
             if (zip.GetEntry(ChecksumEntry) is null)
             {
                 throw new ModelBundleException($"The bundle has no '{ChecksumEntry}' entry: it was written by an older EmotionML (format 1) or is not a bundle; retrain or re-save it with this version.");
             }
 
             var domain = zip.GetEntry(DomainEntry) is null ? null : ReadEntry(zip, DomainEntry);
+            var cnn = zip.GetEntry(CnnEntry) is null ? null : ReadEntry(zip, CnnEntry);
+            var cnnSidecar = zip.GetEntry(CnnSidecarEntry) is null ? null : ReadEntry(zip, CnnSidecarEntry);
             var stored = System.Text.Encoding.ASCII.GetString(ReadEntry(zip, ChecksumEntry)).Trim();
-            if (!string.Equals(stored, Checksum(Entries(manifestBytes, model, domain)), StringComparison.Ordinal))
+            if (!string.Equals(stored, Checksum(Entries(manifestBytes, model, domain, cnn, cnnSidecar)), StringComparison.Ordinal))
             {
                 throw new ModelBundleException("The bundle's contents do not match its checksum: the manifest or the model is corrupt or was modified.");
             }
@@ -160,14 +180,24 @@ public sealed class ModelBundle
                 throw new ModelBundleException($"The bundle's manifest is not valid: {ex.Message}", ex);
             }
 
-            if (manifest.FormatVersion != ModelManifest.CurrentFormatVersion)
+            if (manifest.FormatVersion is not (2 or ModelManifest.CurrentFormatVersion))
             {
-                throw new ModelBundleException($"The bundle has format version {manifest.FormatVersion}; this library reads version {ModelManifest.CurrentFormatVersion}.");
+                throw new ModelBundleException($"The bundle has format version {manifest.FormatVersion}; this library reads versions 2 and {ModelManifest.CurrentFormatVersion}.");
             }
 
-            if (Convert.ToHexStringLower(SHA256.HashData(model)) != manifest.ModelSha256)
+            if (model is null ? manifest.Cnn is not { Weight: 1 } : Convert.ToHexStringLower(SHA256.HashData(model)) != manifest.ModelSha256)
             {
-                throw new ModelBundleException("The bundle's model does not match its checksum: the file is corrupt or was modified.");
+                throw new ModelBundleException(model is null ? $"The model bundle has no '{ModelEntry}' entry." : "The bundle's model does not match its checksum: the file is corrupt or was modified.");
+            }
+
+            if ((manifest.Cnn is null) != (cnn is null) || (cnn is null) != (cnnSidecar is null))
+            {
+                throw new ModelBundleException($"The bundle's manifest and its '{CnnEntry}' / '{CnnSidecarEntry}' entries disagree.");
+            }
+
+            if (cnn is not null && Convert.ToHexStringLower(SHA256.HashData(cnn)) != manifest.Cnn!.OnnxSha256)
+            {
+                throw new ModelBundleException("The bundle's CNN does not match its checksum: the file is corrupt or was modified.");
             }
 
             if (manifest.Labels.Count < 2 || manifest.Labels.Distinct(StringComparer.Ordinal).Count() != manifest.Labels.Count)
@@ -199,20 +229,33 @@ public sealed class ModelBundle
                 throw new ModelBundleException("The bundle's manifest and its domain model entry disagree.");
             }
 
-            return new ModelBundle(manifest, model, domain);
+            return new ModelBundle(manifest, model, domain, cnn, cnnSidecar);
         }
     }
+
+    /// <summary>The imported CNN stored in the bundle (checked against its sidecar), or null.</summary>
+    internal CnnModel? LoadCnn() => CnnBytes is null ? null : CnnModel.Load(CnnBytes, CnnSidecarBytes!);
 
     /// <summary>The domain model stored in the bundle, or null.</summary>
     internal DomainModel? LoadDomain() => DomainBytes is null ? null : DomainModel.Deserialize(DomainBytes, Manifest.SchemaColumns.Count);
 
-    private static IEnumerable<(string Name, byte[] Bytes)> Entries(byte[] manifest, byte[] model, byte[]? domain)
+    private static IEnumerable<(string Name, byte[] Bytes)> Entries(byte[] manifest, byte[]? model, byte[]? domain, byte[]? cnn, byte[]? cnnSidecar)
     {
         yield return (ManifestEntry, manifest);
-        yield return (ModelEntry, model);
+        if (model is not null)
+        {
+            yield return (ModelEntry, model);
+        }
+
         if (domain is not null)
         {
             yield return (DomainEntry, domain);
+        }
+
+        if (cnn is not null)
+        {
+            yield return (CnnEntry, cnn);
+            yield return (CnnSidecarEntry, cnnSidecar!);
         }
     }
 
@@ -222,7 +265,7 @@ public sealed class ModelBundle
     {
         try
         {
-            using var stream = new MemoryStream(ModelBytes, writable: false);
+            using var stream = new MemoryStream(ModelBytes ?? throw new ModelBundleException("The bundle holds an imported CNN alone: it has no ML.NET model."), writable: false);
             return ml.Model.Load(stream, out _);
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or InvalidOperationException or ArgumentException)

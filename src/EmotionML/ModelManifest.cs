@@ -8,8 +8,8 @@ namespace EmotionML;
 /// </summary>
 public sealed record ModelManifest
 {
-    /// <summary>The bundle format this library writes.</summary>
-    public const int CurrentFormatVersion = 2;
+    /// <summary>The bundle format this library writes (3: may carry an imported CNN; 2, without one, is still read).</summary>
+    public const int CurrentFormatVersion = 3;
 
     /// <summary>Bundle format version.</summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
@@ -50,6 +50,9 @@ public sealed record ModelManifest
     /// <summary>The out-of-domain check's threshold and coverage, or null when the bundle has no domain model.</summary>
     public DomainSummary? Domain { get; init; }
 
+    /// <summary>The imported CNN blended with (or replacing) the tree model, or null (its graph and sidecar are the bundle's <c>cnn.onnx</c> and <c>cnn.json</c>).</summary>
+    public CnnSummary? Cnn { get; init; }
+
     /// <summary>The trainer and its hyper-parameters.</summary>
     public string Trainer { get; init; } = "";
 
@@ -67,6 +70,25 @@ public sealed record ModelManifest
 
     /// <summary>The feature schema the model expects.</summary>
     public FeatureSchema Schema => FeatureSchema.FromStored(SchemaName, SchemaVersion, SchemaColumns, SchemaFingerprint);
+}
+
+/// <summary>The imported CNN a bundle carries and how it was blended.</summary>
+public sealed record CnnSummary
+{
+    /// <summary>The CNN's share of the probabilities (1: the CNN alone).</summary>
+    public double Weight { get; init; }
+
+    /// <summary>SHA-256 of <c>cnn.onnx</c>.</summary>
+    public string OnnxSha256 { get; init; } = "";
+
+    /// <summary>The log-mel settings' fingerprint (also in the sidecar).</summary>
+    public string LogMelFingerprint { get; init; } = "";
+
+    /// <summary>How the weight was chosen (speakers, metric), or a note for a model imported as it is.</summary>
+    public string Selection { get; init; } = "";
+
+    /// <summary>The selection metric per candidate weight on the selection speakers (weight → score), when chosen by training.</summary>
+    public IReadOnlyDictionary<string, double> WeightScores { get; init; } = new Dictionary<string, double>();
 }
 
 /// <summary>The out-of-domain check a bundle carries (its matrix is the bundle's <c>domain.bin</c>).</summary>

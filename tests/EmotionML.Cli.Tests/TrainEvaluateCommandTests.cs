@@ -33,7 +33,7 @@ public sealed class TrainEvaluateCommandTests : IDisposable
         var (train, heldOut) = SplitEmoDb();
         var model = Path.Combine(_temp, "models", "emodb.emlmodel");
         var cache = Path.Combine(_temp, "cache");
-        var (exit, stdout, stderr) = CliRunner.Run("train", "--data", train, "--corpus", "emodb", "--folds", "3", "--max-trials", "2", "--trainers", "sdca", "--time", "600", "--cache", cache, "--out", model);
+        var (exit, stdout, stderr) = CliRunner.Run("train", "--cnn", "off", "--data", train, "--corpus", "emodb", "--folds", "3", "--max-trials", "2", "--trainers", "sdca", "--time", "600", "--cache", cache, "--out", model);
         Assert.True(exit == 0, stderr);
         Assert.Contains("3 folds", stderr);
         Assert.Contains("Nested estimate", stdout);
@@ -83,7 +83,7 @@ public sealed class TrainEvaluateCommandTests : IDisposable
         var (train, _) = SplitEmoDb();
         var cache = Path.Combine(_temp, "cache");
         var saved = Path.Combine(_temp, "stopped.emlmodel");
-        using (var process = CliRunner.Start(true, "train", "--data", train, "--corpus", "emodb", "--folds", "3", "--trainers", "sdca,lbfgs", "--time", "3000", "--no-importance", "--cache", cache, "--out", saved))
+        using (var process = CliRunner.Start(true, "train", "--cnn", "off", "--data", train, "--corpus", "emodb", "--folds", "3", "--trainers", "sdca,lbfgs", "--time", "3000", "--no-importance", "--cache", cache, "--out", saved))
         {
             var stdout = process.StandardOutput.ReadToEndAsync();
             WaitForLine(process, line => line.StartsWith("#1 ", StringComparison.Ordinal));
@@ -99,7 +99,7 @@ public sealed class TrainEvaluateCommandTests : IDisposable
         }
 
         var aborted = Path.Combine(_temp, "aborted.emlmodel");
-        using (var process = CliRunner.Start(true, "train", "--data", train, "--corpus", "emodb", "--folds", "3", "--trainers", "sdca,lbfgs", "--time", "3000", "--no-importance", "--cache", cache, "--out", aborted))
+        using (var process = CliRunner.Start(true, "train", "--cnn", "off", "--data", train, "--corpus", "emodb", "--folds", "3", "--trainers", "sdca,lbfgs", "--time", "3000", "--no-importance", "--cache", cache, "--out", aborted))
         {
             _ = process.StandardOutput.ReadToEndAsync();
             WaitForLine(process, line => line.StartsWith("#1 ", StringComparison.Ordinal));
@@ -134,7 +134,7 @@ public sealed class TrainEvaluateCommandTests : IDisposable
     {
         var model = Path.Combine(_temp, "emodb.emlmodel");
         var cache = Path.Combine(_temp, "cache");
-        Assert.Equal(0, CliRunner.Run("train", "--data", EmoDb, "--folds", "3", "--max-trials", "1", "--trainers", "sdca", "--nested", "false", "--cache", cache, "--out", model).ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--cnn", "off", "--data", EmoDb, "--folds", "3", "--max-trials", "1", "--trainers", "sdca", "--nested", "false", "--cache", cache, "--out", model).ExitCode);
         var ravdessSubset = Path.Combine(_temp, "ravdess");
         Directory.CreateDirectory(ravdessSubset);
         foreach (var file in Directory.GetFiles(Path.Combine(SharedData.RavdessDir, "Actor_03")))

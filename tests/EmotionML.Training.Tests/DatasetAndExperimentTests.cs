@@ -153,7 +153,7 @@ public sealed class DatasetAndExperimentTests(EmoDbFixture emodb) : IClassFixtur
         using var other = new MemoryStream();
         typeof(ModelBundle).GetMethod("Save", [typeof(Stream)])!.Invoke(
             typeof(ModelBundle).GetConstructors(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)[0]
-                .Invoke([bundle.Manifest with { SchemaVersion = 99 }, bundle.ModelBytes, bundle.DomainBytes]), [other]);
+                .Invoke([bundle.Manifest with { SchemaVersion = 99 }, bundle.ModelBytes, bundle.DomainBytes, null, null]), [other]);
         Assert.Contains("cannot compute the features", Assert.Throws<ModelBundleException>(() => ModelBundle.Load(new MemoryStream(other.ToArray()))).Message);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EmotionML.Features;
 using EmotionML.Training.Data;
 using EmotionML.Training.Evaluation;
 using Microsoft.ML;
@@ -81,16 +82,7 @@ internal sealed class CrossValidator
     {
         var truth = items.Select(i => _data.LabelIndex[i]).ToArray();
         var raw = items.Select(i => trial.OutOfFoldProbabilities[i]).ToArray();
-        double t = CalibrationMetrics.FitTemperature(raw, truth);
-        var calibrated = CalibrationMetrics.Apply(raw, t);
-        var calibration = new ProbabilityCalibration
-        {
-            Temperature = Math.Round(t, 6),
-            EceBefore = Math.Round(CalibrationMetrics.ExpectedCalibrationError(raw, truth), 6),
-            EceAfter = Math.Round(CalibrationMetrics.ExpectedCalibrationError(calibrated, truth), 6),
-            NllBefore = Math.Round(CalibrationMetrics.NegativeLogLikelihood(raw, truth), 6),
-            NllAfter = Math.Round(CalibrationMetrics.NegativeLogLikelihood(calibrated, truth), 6),
-        };
+        var calibration = CalibrationMetrics.Fit(raw, truth);
         var distances = new List<double>();
         var set = items.ToHashSet();
         for (int k = 0; k < _folds.Count; k++)
@@ -131,11 +123,20 @@ internal sealed class CrossValidator
 
     /// <summary>Probabilities (calibrated when the model is) of held-out clips through the model.</summary>
     public float[][] Probabilities(EmotionModel model, IReadOnlyList<int> validation, int enrolmentClips) =>
-        model.PredictProbabilities(validation.Select(i => _data.Features[i]).ToArray(), Profiles(model, validation, enrolmentClips));
+        model.PredictProbabilities(validation.Select(i => _data.Features[i]).ToArray(), Profiles(model, validation, enrolmentClips), LogMels(model, validation));
 
     /// <summary>Probabilities of held-out clips before the model's calibration (what calibration is measured on).</summary>
     public float[][] RawProbabilities(EmotionModel model, IReadOnlyList<int> validation, int enrolmentClips) =>
-        model.PredictUncalibrated(validation.Select(i => _data.Features[i]).ToArray(), Profiles(model, validation, enrolmentClips));
+        model.PredictUncalibrated(validation.Select(i => _data.Features[i]).ToArray(), Profiles(model, validation, enrolmentClips), LogMels(model, validation));
+
+    /// <summary>The tree part's and the CNN part's probabilities (uncalibrated) of held-out clips, for a model with both or either.</summary>
+    public (float[][]? Tree, float[][]? Cnn) ComponentProbabilities(EmotionModel model, IReadOnlyList<int> validation, int enrolmentClips) =>
+        model.PredictComponents(validation.Select(i => _data.Features[i]).ToArray(), Profiles(model, validation, enrolmentClips), LogMels(model, validation));
+
+    private LogMelSpectrogram[]? LogMels(EmotionModel model, IReadOnlyList<int> items) =>
+        !model.RequiresLogMel ? null
+        : _data.LogMel is { } mel ? items.Select(i => (LogMelSpectrogram)mel.Spectrograms[i]).ToArray()
+        : throw new InvalidOperationException("The model includes a CNN but the dataset has no log-mel spectrograms (EmotionDataset.WithLogMel).");
 
     /// <summary>Held-out clips' profiles by the enrolment protocol, drawn among the held-out clips of each speaker.</summary>
     private SpeakerProfile[]? Profiles(EmotionModel model, IReadOnlyList<int> validation, int enrolmentClips) =>

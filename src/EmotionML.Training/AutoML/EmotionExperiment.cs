@@ -31,6 +31,9 @@ public sealed class EmotionExperiment
     /// <summary>The settings.</summary>
     public ExperimentOptions Options { get; }
 
+    /// <summary>Receives the CNN trainer's lines (one per epoch) and the blend's choice, when <see cref="ExperimentOptions.Cnn"/> is set.</summary>
+    public IProgress<string>? Log { get; init; }
+
     /// <summary>
     /// Runs the search on an <see cref="IDataView"/> of pooled features: a vector column of floats (its slot names
     /// become the feature names), a string label column and a string group column (the speaker: no group is ever
@@ -132,8 +135,22 @@ public sealed class EmotionExperiment
         // Calibration and the domain check come from held-out speakers only (the winner's out-of-fold predictions).
         var (calibration, domain) = validator.FitCalibrationAndDomain(winner, all);
         var model = fitted.WithCalibration(calibration, domain);
+        CnnBlendResult? cnn = null;
+        if (Options.Cnn is { } cnnOptions)
+        {
+            try
+            {
+                (model, cnn) = CnnBlending.Apply(data, winner, model, cnnOptions, Options.Metric, Log, cancellationToken);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+
         var metrics = ClassificationMetrics.Compute(data.Labels, data.LabelIndex, winner.OutOfFoldPredictions);
-        return new ExperimentResult(trials, winner, model, metrics, folds, Options.Metric, elapsed, stopped, Options.EnrolmentClips);
+        return new ExperimentResult(trials, winner, model, metrics, folds, Options.Metric, elapsed, stopped, Options.EnrolmentClips) { Cnn = cnn };
     }
 
     private List<SearchArm> CreateArms(EmotionDataset data)

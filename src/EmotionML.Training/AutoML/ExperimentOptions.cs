@@ -41,4 +41,10 @@ public sealed record ExperimentOptions
 
     /// <summary>Threads given to trainers (default: one per core; LightGBM needs an explicit count).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Also train the log-mel CNN and choose between the tree winner, the CNN and a blend (needs
+    /// <see cref="Data.EmotionDataset.WithLogMel"/> and Python with torch); null (default) for trees only.
+    /// </summary>
+    public Cnn.CnnTrainingOptions? Cnn { get; init; }
 }

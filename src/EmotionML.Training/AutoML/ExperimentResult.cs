@@ -54,4 +54,7 @@ public sealed class ExperimentResult
 
     /// <summary>Why the search ended: "time budget", "trial limit", "cancelled".</summary>
     public string StoppedBecause { get; }
+
+    /// <summary>How the CNN and the blend were chosen, or null when the experiment searched trees only.</summary>
+    public CnnBlendResult? Cnn { get; internal init; }
 }

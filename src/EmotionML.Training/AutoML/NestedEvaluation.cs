@@ -20,7 +20,8 @@ public static class NestedEvaluation
     /// <param name="outer">The outer folds.</param>
     /// <param name="progress">Receives every inner trial and every finished outer fold.</param>
     /// <param name="cancellationToken">Stops the evaluation (an <see cref="OperationCanceledException"/>: a partial nested figure is not reported).</param>
-    public static NestedResult Run(EmotionDataset data, ExperimentOptions options, SpeakerGroupedFolds outer, IProgress<NestedProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="cnnLog">Receives the CNN trainer's lines when <see cref="ExperimentOptions.Cnn"/> is set.</param>
+    public static NestedResult Run(EmotionDataset data, ExperimentOptions options, SpeakerGroupedFolds outer, IProgress<NestedProgress>? progress = null, CancellationToken cancellationToken = default, IProgress<string>? cnnLog = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -34,6 +35,9 @@ public static class NestedEvaluation
         var curve = EnrolmentProtocol.CurveSizes.ToDictionary(k => k, _ => new int[data.Count]);
         var folds = new List<NestedFold>();
         bool anyNormalised = false;
+        // With CNN candidates: each outer fold's tree part and CNN alone, beside the chosen model.
+        int[]? treeOnly = options.Cnn is null ? null : new int[data.Count];
+        int[]? cnnOnly = options.Cnn is null ? null : new int[data.Count];
         // Scores held-out clips (with enrolment profiles drawn among them) for every outer fold's winner.
         var validator = new CrossValidator(new Microsoft.ML.MLContext(options.Seed), data, outer, options.Metric, options.Threads, options.EnrolmentClips, options.Seed);
         for (int k = 0; k < outer.Count; k++)
@@ -45,7 +49,7 @@ public static class NestedEvaluation
             var inner = options with { FoldAssignment = null, Folds = innerFolds };
             int fold = k;
             var trialProgress = progress is null ? null : new Relay(t => progress.Report(new NestedProgress(fold, outer.Count, t, null)));
-            var result = new EmotionExperiment(inner).Run(subset, trialProgress, cancellationToken);
+            var result = new EmotionExperiment(inner) { Log = cnnLog }.Run(subset, trialProgress, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             using var model = result.Model;
             var rawProbabilities = validator.RawProbabilities(model, test, options.EnrolmentClips);
@@ -72,9 +76,22 @@ public static class NestedEvaluation
                 }
             }
 
+            if (result.Cnn is { } blend)
+            {
+                var (treePart, _) = validator.ComponentProbabilities(model, test, options.EnrolmentClips);
+                using var cnn = CnnModel.Load(Path.Combine(blend.CnnFolder, "model.onnx"));
+                var order = data.Labels.Select(l => cnn.Labels.ToList().IndexOf(l)).ToArray();
+                for (int j = 0; j < test.Length; j++)
+                {
+                    treeOnly![test[j]] = treePart is null ? predicted[j] : EmotionModel.ArgMax(treePart[j]);
+                    var p = cnn.Predict(data.LogMel!.Spectrograms[test[j]]);
+                    cnnOnly![test[j]] = EmotionModel.ArgMax(order.Select(o => p[o]).ToArray());
+                }
+            }
+
             anyNormalised |= model.RequiresSpeakerProfile;
             var metrics = ClassificationMetrics.Compute(data.Labels, test.Select(i => data.LabelIndex[i]).ToArray(), predicted);
-            var finished = new NestedFold(k, outer.SpeakersPerFold[k], result.Best.Config, result.Best.Mean, result.Trials.Count, metrics, result.Elapsed);
+            var finished = new NestedFold(k, outer.SpeakersPerFold[k], result.Best.Config, result.Best.Mean, result.Trials.Count, metrics, result.Elapsed) { CnnWeight = result.Cnn?.Weight };
             folds.Add(finished);
             progress?.Report(new NestedProgress(k, outer.Count, null, finished));
         }
@@ -98,7 +115,13 @@ public static class NestedEvaluation
             anyDomain ? inDomain.Count(x => x) / (double)data.Count : null,
             anyDomain ? Accuracy(predictions, truth, inDomain, true) : null,
             anyDomain ? Accuracy(predictions, truth, inDomain, false) : null);
-        return new NestedResult(outer, folds, pooled, predictions, anyNormalised ? options.EnrolmentClips : 0, points, watch.Elapsed) { Confidence = confidence };
+        var families = treeOnly is null ? null : new Dictionary<string, ClassificationMetrics>
+        {
+            ["tree"] = ClassificationMetrics.Compute(data.Labels, truth, treeOnly),
+            ["cnn"] = ClassificationMetrics.Compute(data.Labels, truth, cnnOnly!),
+            ["chosen"] = pooled,
+        };
+        return new NestedResult(outer, folds, pooled, predictions, anyNormalised ? options.EnrolmentClips : 0, points, watch.Elapsed) { Confidence = confidence, Families = families };
     }
 
     private static double? Accuracy(int[] predicted, int[] truth, bool[] inDomain, bool side)
@@ -128,7 +151,11 @@ public sealed record NestedProgress(int OuterFold, int OuterFolds, TrialResult? 
 /// <param name="Trials">Inner trials run.</param>
 /// <param name="Metrics">The winner's scores on the held-out speakers.</param>
 /// <param name="SearchTime">The inner search's time.</param>
-public sealed record NestedFold(int Fold, IReadOnlyList<string> HeldOutSpeakers, TrialConfig Winner, double InnerScore, int Trials, ClassificationMetrics Metrics, TimeSpan SearchTime);
+public sealed record NestedFold(int Fold, IReadOnlyList<string> HeldOutSpeakers, TrialConfig Winner, double InnerScore, int Trials, ClassificationMetrics Metrics, TimeSpan SearchTime)
+{
+    /// <summary>The CNN's share in the fold's chosen model (0: the tree alone; 1: the CNN alone), or null without CNN candidates.</summary>
+    public double? CnnWeight { get; init; }
+}
 
 /// <summary>The outcome of a nested evaluation.</summary>
 public sealed class NestedResult
@@ -164,6 +191,12 @@ public sealed class NestedResult
 
     /// <summary>Total time.</summary>
     public TimeSpan Elapsed { get; }
+
+    /// <summary>
+    /// With CNN candidates: all held-out predictions of each fold's tree part alone (<c>tree</c>), its CNN alone
+    /// (<c>cnn</c>) and the chosen model (<c>chosen</c>, the same as <see cref="Metrics"/>); null otherwise.
+    /// </summary>
+    public IReadOnlyDictionary<string, ClassificationMetrics>? Families { get; internal init; }
 
     /// <summary>Calibration and domain figures on the outer held-out speakers.</summary>
     public NestedConfidence? Confidence { get; internal init; }

@@ -113,6 +113,17 @@ public sealed class EmotionDataset
         return new EmotionDataset(corpus, extractor.Schema, items, features.ToArray(), failed, extracted);
     }
 
+    /// <summary>Each item's log-mel spectrogram (aligned with <see cref="Items"/>) for CNN candidates, or null (see <see cref="WithLogMel"/>).</summary>
+    public Cnn.LogMelCorpus? LogMel { get; private init; }
+
+    /// <summary>This dataset with each item's log-mel spectrogram, so the experiment can train and blend a CNN.</summary>
+    /// <param name="logMel">The corpus's spectrograms (every item of this dataset must have one).</param>
+    public EmotionDataset WithLogMel(Cnn.LogMelCorpus logMel)
+    {
+        ArgumentNullException.ThrowIfNull(logMel);
+        return new EmotionDataset(Corpus, Schema, Items, Features, Failed, ExtractedCount, Labels) { AugmentedFeatures = AugmentedFeatures, Augmentation = Augmentation, LogMel = logMel.AlignTo(Items) };
+    }
+
     /// <summary>Augmented copies' features per item (empty until <see cref="WithAugmentation"/>); used for training folds only.</summary>
     public float[][][] AugmentedFeatures { get; private init; } = [];
 
@@ -150,7 +161,7 @@ public sealed class EmotionDataset
             augmented[i] = copies;
         });
 
-        return new EmotionDataset(Corpus, Schema, Items, Features, Failed, ExtractedCount) { AugmentedFeatures = augmented, Augmentation = options };
+        return new EmotionDataset(Corpus, Schema, Items, Features, Failed, ExtractedCount, Labels) { AugmentedFeatures = augmented, Augmentation = options, LogMel = LogMel };
     }
 
     /// <summary>
@@ -165,6 +176,7 @@ public sealed class EmotionDataset
         {
             AugmentedFeatures = AugmentedFeatures.Length == 0 ? [] : indices.Select(i => AugmentedFeatures[i]).ToArray(),
             Augmentation = Augmentation,
+            LogMel = LogMel?.Select(indices),
         };
     }
 

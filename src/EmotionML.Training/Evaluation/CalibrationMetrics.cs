@@ -73,6 +73,23 @@ public static class CalibrationMetrics
             .ToArray();
     }
 
+    /// <summary>The temperature scaling fitted on held-out probabilities, with its ECE and NLL before and after on them.</summary>
+    /// <param name="probabilities">Held-out clips' probabilities (uncalibrated).</param>
+    /// <param name="truth">Their true label indices.</param>
+    public static ProbabilityCalibration Fit(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> truth)
+    {
+        double t = FitTemperature(probabilities, truth);
+        var calibrated = Apply(probabilities, t);
+        return new ProbabilityCalibration
+        {
+            Temperature = Math.Round(t, 6),
+            EceBefore = Math.Round(ExpectedCalibrationError(probabilities, truth), 6),
+            EceAfter = Math.Round(ExpectedCalibrationError(calibrated, truth), 6),
+            NllBefore = Math.Round(NegativeLogLikelihood(probabilities, truth), 6),
+            NllAfter = Math.Round(NegativeLogLikelihood(calibrated, truth), 6),
+        };
+    }
+
     /// <summary>The temperature T (0.05 to 20) minimising the negative log-likelihood of temperature-scaled probabilities.</summary>
     /// <param name="probabilities">Held-out clips' probabilities (uncalibrated).</param>
     /// <param name="truth">Their true label indices.</param>

@@ -1,0 +1,99 @@
+"""The compact log-mel CNN of EmotionML and the data helpers its trainer and scorer share.
+
+Input: raw log-mel dB, shape [batch, 1, bands, frames], exactly as EmotionML's .NET code computes it
+(`emotionml logmel` exports the same tensors). Per-clip, per-band normalisation happens inside the network so
+that the exported ONNX graph takes the dB values as they are and no normalisation constants can drift between
+Python and .NET.
+"""
+import json
+
+import numpy as np
+import torch
+from torch import nn
+
+# Bump when the architecture, the normalisation or the training recipe changes: it is part of every sidecar and
+# of the .NET trainer's cache key, so a cached fold model is never reused across recipes.
+RECIPE_VERSION = 1
+
+
+class ConvBlock(nn.Module):
+    def __init__(self, cin, cout, convs, pool):
+        super().__init__()
+        layers = []
+        for i in range(convs):
+            layers += [nn.Conv2d(cin if i == 0 else cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+        self.body = nn.Sequential(*layers)
+        self.pool = nn.MaxPool2d(pool)
+
+    def forward(self, x):
+        return self.pool(self.body(x))
+
+
+class EmotionCnn(nn.Module):
+    """Conv blocks (batch norm, max-pooling over frequency and time), then mean + max pooling over time."""
+
+    def __init__(self, classes, bands=64, widths=(24, 48, 96, 128), convs_per_block=1, dropout=0.3):
+        super().__init__()
+        blocks, cin = [], 1
+        for i, w in enumerate(widths):
+            # The last block pools frequency only, keeping time resolution for the temporal pooling.
+            blocks.append(ConvBlock(cin, w, convs_per_block, (2, 2) if i < len(widths) - 1 else (2, 1)))
+            cin = w
+        self.blocks = nn.Sequential(*blocks)
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(2 * cin, classes)
+
+    def forward(self, x):
+        # Per-clip, per-band normalisation over time (population std, as numpy's default).
+        mean = x.mean(dim=3, keepdim=True)
+        std = ((x - mean) ** 2).mean(dim=3, keepdim=True).sqrt()
+        x = (x - mean) / (std + 1e-5)
+        x = self.blocks(x)            # [B, C, F', T']
+        x = x.mean(dim=2)             # over frequency: [B, C, T']
+        x = torch.cat([x.mean(dim=2), x.amax(dim=2)], dim=1)
+        return self.head(self.dropout(x))
+
+
+class Probabilities(nn.Module):
+    """What is exported: softmax probabilities, so ONNX and PyTorch are compared on the same quantity."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return torch.softmax(self.net(x), dim=1)
+
+
+def load_npz(path):
+    """Reads an `emotionml logmel` export: per-clip [frames, bands] arrays, labels, speakers and the config."""
+    z = np.load(path, allow_pickle=False)
+    offsets = z["offsets"].astype(np.int64)
+    mel = z["logmel"]
+    clips = [mel[offsets[i]:offsets[i + 1]].astype(np.float32).T.copy() for i in range(len(offsets) - 1)]
+    return {
+        "clips": clips,  # each [bands, frames]
+        "labels": z["labels"].astype(np.int64),
+        "label_names": [str(s) for s in z["label_names"]],
+        "speakers": [str(s) for s in z["speakers"]],
+        "paths": [str(s) for s in z["paths"]],
+        "config": json.loads(str(z["config"][0])),
+    }
+
+
+def fit_frames(clip, frames, start):
+    """A [bands, frames] window of a clip starting at `start`; shorter clips are padded with their minimum (the dB floor)."""
+    bands, n = clip.shape
+    if n >= frames:
+        return clip[:, start:start + frames]
+    out = np.full((bands, frames), clip.min(), dtype=np.float32)
+    out[:, :n] = clip
+    return out
+
+
+def test_crop_starts(n, frames, crops):
+    """Evenly spaced crop starts covering the clip (one crop when it fits). Mirrors CnnScorer.CropStarts in .NET."""
+    if n <= frames or crops <= 1:
+        return [max(0, (n - frames) // 2)] if n > frames else [0]
+    span = n - frames
+    return [i * span // (crops - 1) for i in range(crops)]

@@ -1,0 +1,48 @@
+namespace EmotionML.Training.Cnn;
+
+/// <summary>How <see cref="CnnTrainer"/> trains the log-mel CNN (the recipe itself is <c>scripts/cnn/train_cnn.py</c>'s).</summary>
+public sealed record CnnTrainingOptions
+{
+    /// <summary>The Python with torch and onnx (default: <c>EMOTIONML_PYTHON</c>, else Debian's <c>/usr/bin/python3</c>).</summary>
+    public string Python { get; init; } = Environment.GetEnvironmentVariable("EMOTIONML_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
+
+    /// <summary>Epochs of the fixed one-cycle schedule (default 60).</summary>
+    public int Epochs { get; init; } = 60;
+
+    /// <summary>Seed of initialisation, crops, masks and mixup (default 0).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>torch CPU threads (0: one per core).</summary>
+    public int Threads { get; init; }
+
+    /// <summary><c>compact</c> (24-48-96-128, one conv per block; default) or <c>wide</c> (32-64-128-256, two convs per block).</summary>
+    public string Width { get; init; } = "compact";
+
+    /// <summary>Crops averaged at prediction time (default 3).</summary>
+    public int TestCrops { get; init; } = 3;
+
+    /// <summary>
+    /// Training speakers held back from the CNN to choose the blend weight and calibrate it (default 3): the CNN
+    /// never trains on them, and the tree model's probabilities for them are out-of-fold.
+    /// </summary>
+    public int SelectionSpeakers { get; init; } = 3;
+
+    /// <summary>Only the first N training clips (smoke tests); null for all.</summary>
+    public int? ClipLimit { get; init; }
+
+    /// <summary>Where exports, unpacked scripts and trained models are kept (default: beside the feature cache).</summary>
+    public string CacheDirectory { get; init; } = Path.Combine(Path.GetDirectoryName(Data.FeatureCache.DefaultDirectory.TrimEnd(Path.DirectorySeparatorChar))!, "cnn");
+
+    /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Epochs, 1, nameof(Epochs));
+        ArgumentOutOfRangeException.ThrowIfNegative(Threads, nameof(Threads));
+        ArgumentOutOfRangeException.ThrowIfLessThan(TestCrops, 1, nameof(TestCrops));
+        ArgumentOutOfRangeException.ThrowIfLessThan(SelectionSpeakers, 1, nameof(SelectionSpeakers));
+        if (Width is not ("compact" or "wide"))
+        {
+            throw new ArgumentException($"Width must be 'compact' or 'wide', not '{Width}'.", nameof(Width));
+        }
+    }
+}

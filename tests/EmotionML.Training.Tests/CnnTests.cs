@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EmotionML.Audio;
+using EmotionML.Features;
+using EmotionML.TestData;
+using EmotionML.Training.AutoML;
+using EmotionML.Training.Cnn;
+using EmotionML.Training.Corpora;
+using EmotionML.Training.Data;
+
+namespace EmotionML.Training.Tests;
+
+/// <summary>
+/// The CI smoke run of the CNN path on real RAVDESS clips: export log-mel tensors, train in PyTorch (one epoch, few
+/// clips), export ONNX, import through ML.NET, compare with PyTorch, blend, bundle, predict.
+/// </summary>
+public sealed class CnnFixture : IDisposable
+{
+    public CnnFixture()
+    {
+        Root = Directory.CreateTempSubdirectory("emotionml-cnn-").FullName;
+        var all = CorpusReader.Read(SharedData.RavdessDir, CorpusFormat.Ravdess);
+        // Actors 01-06, 8 clips each, spread over the emotions.
+        var items = all.Items.Where(i => string.CompareOrdinal(i.Speaker, "ravdess:06") <= 0).GroupBy(i => i.Speaker)
+            .SelectMany(g => g.OrderBy(i => i.Path, StringComparer.Ordinal).Where((_, k) => k % 7 == 0).Take(8)).ToArray();
+        Corpus = new Corpus(all.Name, items, [], all.Labels);
+        Data = EmotionDataset.Build(Corpus, new SpeechFeatureExtractor(), new FeatureCache(Path.Combine(Root, "features")));
+        LogMel = LogMelCorpus.Build(Corpus);
+        Options = new CnnTrainingOptions { Epochs = 1, ClipLimit = 24, Threads = 2, CacheDirectory = Path.Combine(Root, "cnn") };
+        Trained = new CnnTrainer(Options).Train(LogMel, ["ravdess:01", "ravdess:02", "ravdess:03"], ["ravdess:04"], ["ravdess:05", "ravdess:06"]);
+    }
+
+    public string Root { get; }
+
+    public Corpus Corpus { get; }
+
+    public EmotionDataset Data { get; }
+
+    public LogMelCorpus LogMel { get; }
+
+    public CnnTrainingOptions Options { get; }
+
+    public CnnTrainingResult Trained { get; }
+
+    public string OnnxPath => Path.Combine(Trained.Folder, "model.onnx");
+
+    public void Dispose()
+    {
+        Trained.Model.Dispose();
+        Directory.Delete(Root, recursive: true);
+    }
+}
+
+public sealed class CnnTests(CnnFixture fx) : IClassFixture<CnnFixture>
+{
+    [Fact]
+    public void PyTorch_and_the_ONNX_import_through_MLNET_give_the_same_probabilities()
+    {
+        // The same tensors (float32 export) scored by the PyTorch checkpoint and by the imported ONNX graph, test-time
+        // crops averaged on both sides.
+        string npz = Path.Combine(fx.Root, "score.npz");
+        fx.LogMel.Save(npz, halfPrecision: false);
+        string output = Path.Combine(fx.Root, "torch.json");
+        var scripts = new CnnTrainer(fx.Options).Scripts();
+        RunPython(Path.Combine(scripts, "score_cnn.py"), "--model", Path.Combine(fx.Trained.Folder, "model.pt"), "--data", npz, "--out", output);
+        var torch = JsonNode.Parse(File.ReadAllText(output))!["probabilities"]!.AsArray();
+        Assert.Equal(fx.LogMel.Items.Count, torch.Count);
+        double worst = 0;
+        for (int i = 0; i < torch.Count; i++)
+        {
+            var mine = fx.Trained.Model.Predict(fx.LogMel.Spectrograms[i]);
+            var theirs = torch[i]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+            Assert.Equal(theirs.Length, mine.Length);
+            worst = Math.Max(worst, mine.Select((v, j) => Math.Abs(v - theirs[j])).Max());
+        }
+
+        Assert.True(worst <= 1e-4, $"largest difference {worst}");
+        // Several clips are longer than one crop, so the crops logic was compared too.
+        Assert.Contains(fx.LogMel.Spectrograms, s => s.Frames > fx.Trained.Model.Sidecar.Frames);
+    }
+
+    [Fact]
+    public void The_sidecar_records_the_data_speakers_and_settings_and_the_cache_reuses_only_an_identical_request()
+    {
+        var sidecar = fx.Trained.Model.Sidecar;
+        Assert.Equal(fx.LogMel.Labels, sidecar.Labels);
+        Assert.Equal(LogMelFeatureOptions.Default.Fingerprint, sidecar.LogMel.Fingerprint);
+        var training = sidecar.Training!;
+        Assert.Equal(["ravdess:01", "ravdess:02", "ravdess:03"], training["trainSpeakers"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(["ravdess:05", "ravdess:06"], training["excludedSpeakers"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(24, training["clips"]!.GetValue<int>());
+
+        var again = new CnnTrainer(fx.Options).Train(fx.LogMel, ["ravdess:03", "ravdess:02", "ravdess:01"], ["ravdess:04"], ["ravdess:05", "ravdess:06"]);
+        using (again.Model)
+        {
+            Assert.True(again.Reused);
+            Assert.Equal(fx.Trained.Folder, again.Folder);
+        }
+
+        var other = new CnnTrainer(fx.Options with { Seed = 1 }).Train(fx.LogMel, ["ravdess:01", "ravdess:02", "ravdess:03"], ["ravdess:04"], []);
+        using (other.Model)
+        {
+            Assert.False(other.Reused);
+            Assert.NotEqual(fx.Trained.Folder, other.Folder);
+        }
+    }
+
+    [Theory]
+    [InlineData("input name")]
+    [InlineData("frames")]
+    [InlineData("labels")]
+    [InlineData("fingerprint")]
+    [InlineData("mel bands")]
+    [InlineData("format")]
+    [InlineData("truncated graph")]
+    [InlineData("not json")]
+    public void A_graph_and_sidecar_that_disagree_are_a_ModelBundleException(string damage)
+    {
+        var onnx = File.ReadAllBytes(fx.OnnxPath);
+        var json = JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(fx.OnnxPath, ".json")))!.AsObject();
+        switch (damage)
+        {
+            case "input name": json["input"]!["name"] = "spectrogram"; break;
+            case "frames": json["input"]!["shape"]![3] = 200; break;
+            case "labels": json["labels"]!.AsArray().RemoveAt(0); break;
+            case "fingerprint": json["logMel"]!["fingerprint"] = "0123456789abcdef"; break;
+            case "mel bands": json["logMel"]!["melBands"] = 40; json["input"]!["shape"]![2] = 40; break;
+            case "format": json["formatVersion"] = 2; break;
+            case "truncated graph": onnx = onnx[..(onnx.Length / 2)]; break;
+        }
+
+        var sidecar = damage == "not json" ? "{\"format\": "u8.ToArray() : System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
+        var ex = Assert.Throws<ModelBundleException>(() => CnnModel.Load(onnx, sidecar));
+        Assert.False(string.IsNullOrWhiteSpace(ex.Message));
+    }
+
+    [Fact]
+    public void A_blend_and_a_CNN_alone_survive_a_bundle_and_the_engine_predicts_what_the_model_computes()
+    {
+        var result = new EmotionExperiment(new ExperimentOptions { MaxTrials = 1, Folds = 3, Trainers = [TrainerKind.LbfgsMaximumEntropy], SpeakerNormalization = SpeakerNormalizationChoice.Never }).Run(fx.Data);
+        using var tree = result.Model;
+        using var blend = tree.WithCnn(CnnModel.Load(fx.OnnxPath), 0.4, new ProbabilityCalibration { Temperature = 1.3 });
+        using var cnnOnly = EmotionModel.FromCnn(CnnModel.Load(fx.OnnxPath));
+        var clip = fx.Corpus.Items[5].Path;
+        var decoded = new AudioDecoder().Decode(clip);
+        var features = new SpeechFeatureExtractor().Extract(decoded).Values;
+        var logMel = blend.Cnn!.LogMel.Extract(decoded);
+
+        foreach (var (model, weight) in new[] { (blend, 0.4), (cnnOnly, 1.0) })
+        {
+            using var buffer = new MemoryStream();
+            ModelBundle.Create(model, new ModelManifest()).Save(buffer);
+            buffer.Position = 0;
+            using var engine = EmotionEngine.Load(buffer);
+            Assert.Equal(ModelManifest.CurrentFormatVersion, engine.Bundle.Manifest.FormatVersion);
+            Assert.Equal(weight, engine.Bundle.Manifest.Cnn!.Weight);
+            Assert.True(engine.Model.RequiresLogMel);
+            using var audio = File.OpenRead(clip);
+            var predicted = engine.Predict(audio);
+            var expected = model.Predict(features, logMel).Probabilities;
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.Equal(expected[i], predicted.Scores[model.Labels[i]], 5);
+            }
+        }
+
+        // The blend is what it says: 0.6 tree (before the tree's own calibration) + 0.4 CNN, then the blend's temperature.
+        var treeP = tree.PredictUncalibrated([features])[0];
+        var cnnP = fx.Trained.Model.Predict(logMel);
+        var mixed = tree.Labels.Select((l, i) => 0.6 * treeP[i] + 0.4 * cnnP[fx.Trained.Model.Labels.ToList().IndexOf(l)]).ToArray();
+        var scaled = mixed.Select(p => Math.Exp(Math.Log(p) / 1.3)).ToArray();
+        var blendP = blend.Predict(features, logMel).Probabilities;
+        for (int i = 0; i < blendP.Length; i++)
+        {
+            Assert.Equal(scaled[i] / scaled.Sum(), blendP[i], 4);
+        }
+
+        // Without the log-mel, a CNN model refuses rather than answering with the tree alone.
+        Assert.Contains("log-mel", Assert.Throws<InvalidOperationException>(() => blend.Predict(features)).Message);
+    }
+
+    [Fact]
+    public void Concurrent_CNN_predictions_equal_sequential_ones()
+    {
+        var cnn = fx.Trained.Model;
+        var expected = fx.LogMel.Spectrograms.Select(cnn.Predict).ToArray();
+        var results = new float[8][][];
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
+            results[t] = fx.LogMel.Spectrograms.Select(cnn.Predict).ToArray());
+        // ONNX Runtime does not promise bit-identical sums across concurrent runs (differences of about 1e-8 were
+        // seen): equal far below anything a label or a confidence shows, not bit for bit.
+        foreach (var r in results)
+        {
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.Equal(expected[i].Length, r[i].Length);
+                Assert.All(expected[i].Zip(r[i]), p => Assert.Equal(p.First, p.Second, 1e-6f));
+            }
+        }
+    }
+
+    [Fact]
+    public void The_experiment_trains_the_CNN_without_held_out_speakers_and_nested_evaluation_reports_each_family()
+    {
+        var data = fx.Data.WithLogMel(fx.LogMel);
+        var options = new ExperimentOptions { MaxTrials = 1, Folds = 2, Trainers = [TrainerKind.LbfgsMaximumEntropy], SpeakerNormalization = SpeakerNormalizationChoice.Never, Cnn = fx.Options };
+        var outer = SpeakerGroupedFolds.FromMap(data.Speakers, data.Speakers.Distinct().ToDictionary(s => s, s => string.CompareOrdinal(s, "ravdess:03") <= 0 ? 0 : 1), "actors 01-03 | 04-06");
+        var nested = NestedEvaluation.Run(data, options, outer);
+        Assert.NotNull(nested.Families);
+        Assert.Equal(nested.Metrics.Accuracy, nested.Families!["chosen"].Accuracy);
+        Assert.All(nested.Folds, f => Assert.InRange(f.CnnWeight!.Value, 0, 1));
+        // Every fold's CNN: trained only on its training speakers minus the selection speaker, the held-out ones recorded as excluded.
+        var sidecars = Directory.GetDirectories(Path.Combine(fx.Options.CacheDirectory, "models"))
+            .Select(d => JsonNode.Parse(File.ReadAllText(Path.Combine(d, "model.json")))!["training"]!).ToArray();
+        for (int k = 0; k < 2; k++)
+        {
+            var held = outer.SpeakersPerFold[k];
+            var fold = sidecars.Single(t => t["excludedSpeakers"]!.AsArray().Select(n => n!.GetValue<string>()).SequenceEqual(held));
+            var train = fold["trainSpeakers"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+            var selection = fold["validationSpeakers"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+            Assert.Empty(train.Intersect(held));
+            Assert.Empty(selection.Intersect(held));
+            Assert.Equal(3, train.Length + selection.Length);
+        }
+
+        var result = new EmotionExperiment(options).Run(data);
+        using var model = result.Model;
+        Assert.Equal(11, result.Cnn!.WeightScores.Count);
+        Assert.Equal(result.Cnn.Weight > 0, model.RequiresLogMel);
+        Assert.Equal(CnnTrainer.SelectionSpeakers(data.Speakers, 3), result.Cnn.SelectionSpeakers);
+    }
+
+    [Fact]
+    public void Without_python_and_torch_training_says_what_to_install()
+    {
+        var trainer = new CnnTrainer(fx.Options with { Python = "/nonexistent/python3", Seed = 7 });
+        var ex = Assert.Throws<CnnTrainingException>(() => trainer.Train(fx.LogMel, ["ravdess:01", "ravdess:02"], [], []));
+        Assert.Contains("python3-torch", ex.Message);
+    }
+
+    [Fact]
+    public void Selection_speakers_are_spread_over_the_sorted_speakers()
+    {
+        var actors = Enumerable.Range(5, 16).Select(a => $"ravdess:{a:D2}").ToArray();
+        Assert.Equal(["ravdess:07", "ravdess:13", "ravdess:18"], CnnTrainer.SelectionSpeakers(actors, 3));
+        Assert.Equal(["ravdess:02"], CnnTrainer.SelectionSpeakers(["ravdess:01", "ravdess:02", "ravdess:03"], 3));
+        Assert.Empty(CnnTrainer.SelectionSpeakers(["a", "b"], 3));
+    }
+
+    private static void RunPython(params string[] args)
+    {
+        var info = new ProcessStartInfo(new CnnTrainingOptions().Python) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(info)!;
+        string err = p.StandardError.ReadToEnd();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, err);
+    }
+}

@@ -18,7 +18,7 @@ public class PredictBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _engine = EmotionEngine.LoadDefault();
+        _engine = TreeEngine();
         _engine.Predict(new MemoryStream(BenchmarkClip.Default.Wav));
         _extractor = new SpeechFeatureExtractor(_engine.Bundle.Manifest.FeatureOptions);
         _samples = BenchmarkClip.Default.Audio.Samples;
@@ -27,10 +27,26 @@ public class PredictBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _engine.Dispose();
 
+    /// <summary>The shipped model's tree pipeline alone (the default model is a tree + CNN blend when the CNN won; <see cref="CnnBenchmarks"/> measures that).</summary>
+    internal static EmotionEngine TreeEngine()
+    {
+        using var shipped = EmotionEngine.LoadDefault();
+        if (shipped.Model.Cnn is null)
+        {
+            return EmotionEngine.LoadDefault();
+        }
+
+        using var trees = shipped.Model.WithoutCnn();
+        using var bundle = new MemoryStream();
+        ModelBundle.Create(trees, shipped.Bundle.Manifest with { Cnn = null }).Save(bundle);
+        bundle.Position = 0;
+        return EmotionEngine.Load(bundle);
+    }
+
     [Benchmark(Baseline = true, Description = "pooled vector alone (decoded samples)")]
     public float PooledVector() => _extractor.Extract(_samples, 16000).Values[0];
 
-    [Benchmark(Description = "Predict(Stream), 3.64 s WAV")]
+    [Benchmark(Description = "Predict(Stream), 3.64 s WAV, trees")]
     public string Predict() => _engine.Predict(new MemoryStream(BenchmarkClip.Default.Wav)).Label;
 }
 
@@ -46,7 +62,7 @@ public class EngineThroughputBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _engine = EmotionEngine.LoadDefault();
+        _engine = PredictBenchmarks.TreeEngine();
         _engine.Predict(new MemoryStream(BenchmarkClip.Default.Wav));
     }
 

@@ -39,6 +39,9 @@ public sealed class InfoCommand : Command<InfoCommand.Settings>
         Row("trainer", $"{m.Trainer} {{{string.Join(", ", m.Parameters.Select(p => $"{p.Key}={p.Value.ToString("G4", CultureInfo.InvariantCulture)}"))}}}");
         Row("speaker normalisation", m.SpeakerNormalization is { } norm ? string.Create(CultureInfo.InvariantCulture, $"yes, shrinkage τ = {norm.Shrinkage:G3} (needs a profile from other clips of the same speaker at prediction time)") : "no");
         Row("features", $"{m.SchemaName} v{m.SchemaVersion}, {m.SchemaColumns.Count} columns, fingerprint {m.SchemaFingerprint}");
+        Row("CNN", m.Cnn is { } cnn
+            ? string.Create(CultureInfo.InvariantCulture, $"imported ONNX on log-mel (fingerprint {cnn.LogMelFingerprint}), weight {cnn.Weight:0.0#} of the probabilities{(cnn.Weight >= 1 ? " (the CNN alone)" : "")}; chosen by {cnn.Selection}")
+            : "none (trees on the pooled vector)");
         Row("training data", $"{m.TrainingData.Corpus}: {m.TrainingData.Items} clips, {m.TrainingData.Speakers.Count} speakers ({m.TrainingData.Source})");
         Row("nested estimate", v.Nested is { } n
             ? string.Create(CultureInfo.InvariantCulture, $"{n.Split}, {n.OuterFolds} outer folds, search inside each: accuracy {n.Accuracy:F3}, macro-F1 {n.MacroF1:F3} (per fold {n.AccuracyFoldMean:F3} ± {n.AccuracyFoldStd:F3} / {n.MacroF1FoldMean:F3} ± {n.MacroF1FoldStd:F3}){(n.EnrolmentClips > 0 ? $"; {n.EnrolmentClips} enrolment clips per speaker" : "")}")

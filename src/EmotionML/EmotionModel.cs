@@ -174,6 +174,11 @@ public sealed class EmotionModel : IDisposable
         return new EmotionModel(new MLContext(0), null, FeatureSchema.For(FeatureOptions.Default), cnn.Labels.ToArray(), null, null, cnn: cnn, cnnWeight: 1);
     }
 
+    /// <summary>The tree part of a blend alone (same pipeline, calibration and domain check): for measurements only, as the calibration was fitted for the blend.</summary>
+    internal EmotionModel WithoutCnn() =>
+        _transformer is null ? throw new InvalidOperationException("This model is an imported CNN alone: it has no tree part.")
+        : new(_ml, _transformer, Schema, Labels, SpeakerNormalization, Manifest, Calibration, Domain);
+
     /// <summary>
     /// This model's probabilities blended with an imported CNN's: <c>(1 - weight) · model + weight · CNN</c>, then
     /// calibrated with <paramref name="calibration"/>. The CNN's labels must be the model's (in any order). The

@@ -53,11 +53,11 @@ public sealed class ApiTests : IClassFixture<WebApplicationFactory<Program>>
         using var file = File.OpenRead(WebTestClips.SamplePath());
         var expected = engine.Predict(file);
         Assert.Equal(expected.Label, result.Label);
-        Assert.Equal(expected.Confidence, result.Confidence);
+        Assert.Equal(expected.Confidence, result.Confidence, 1e-6);
         Assert.Equal(engine.Labels, result.Labels);
         foreach (var label in engine.Labels)
         {
-            Assert.Equal(expected.Scores[label], result.Scores[label]);
+            Assert.Equal(expected.Scores[label], result.Scores[label], 1e-6);
         }
 
         Assert.Equal(expected.Duration.TotalSeconds, result.DurationSeconds, 6);
@@ -203,7 +203,8 @@ public sealed class ApiTests : IClassFixture<WebApplicationFactory<Program>>
         {
             var expected = single[i % clips.Length];
             Assert.Equal(expected.Label, result.Label);
-            Assert.Equal(expected.Scores.Values, result.Scores.Values);
+            // The default model's CNN runs in ONNX Runtime, whose sums may differ in the last bits between runs.
+            Assert.All(expected.Scores, s => Assert.Equal(s.Value, result.Scores[s.Key], 1e-6));
         }
     }
 }

@@ -181,8 +181,8 @@ public static class BundleWriter
 
         if (result.Model.Calibration is { } cal)
         {
-            string fittedOn = result.Cnn is { Weight: > 0 } blend
-                ? $"the blended probabilities of the selection speakers {string.Join(", ", blend.SelectionSpeakers)} (trees out-of-fold, CNN trained without them)"
+            string fittedOn = result.Cnn is { Weight: > 0 } chosenBlend
+                ? $"the blended probabilities of the selection speakers {string.Join(", ", chosenBlend.SelectionSpeakers)} (trees out-of-fold, CNN trained without them)"
                 : "the final search's out-of-fold predictions (held-out speakers)";
             description.Add(string.Create(inv, $"Shipped model's calibration: temperature {cal.Temperature:G4}, fitted on {fittedOn} (ECE {cal.EceBefore:F3} → {cal.EceAfter:F3} on those, the data it was fitted on)"));
             context["calibration"] = new { method = cal.Method, temperature = cal.Temperature, fittedOn, eceBefore = cal.EceBefore, eceAfter = cal.EceAfter, nllBefore = cal.NllBefore, nllAfter = cal.NllAfter };

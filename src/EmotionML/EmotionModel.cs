@@ -336,7 +336,7 @@ public sealed class EmotionModel : IDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         float[]? tree = null;
-        if (_pool is not null)
+        if (_pool is not null && CnnWeight < 1)
         {
             var input = Prepare(features ?? throw new ArgumentNullException(nameof(features)), speaker);
             tree = ToProbabilities(_pool.Predict(new FeatureInput { Features = input, Label = Labels[0] }).Score);

@@ -18,11 +18,13 @@ public sealed class PackageTests : IDisposable
     public void A_fresh_console_app_references_the_runtime_package_and_predicts()
     {
         var feed = Path.Combine(_temp, "feed");
-        var version = typeof(EmotionEngine).Assembly.GetName().Version!.ToString(3);
+        // A version of its own per run: a package restored once stays in the global packages folder, so reusing the
+        // assembly's version would let the app restore an older build (an older default model) from that cache.
+        var version = $"{typeof(EmotionEngine).Assembly.GetName().Version!.ToString(3)}-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
         // A configuration of its own, so packing never touches the Debug or Release outputs tests run from.
         foreach (var project in new[] { "EmotionML.Audio", "EmotionML.Features", "EmotionML", "EmotionML.Training", "EmotionML.Cli" })
         {
-            Run("dotnet", SharedData.RepositoryRoot, ["pack", $"src/{project}/{project}.csproj", "-c", "PackageTest", "-o", feed]);
+            Run("dotnet", SharedData.RepositoryRoot, ["pack", $"src/{project}/{project}.csproj", "-c", "PackageTest", "-o", feed, $"-p:PackageVersion={version}"]);
         }
 
         Assert.True(File.Exists(Path.Combine(feed, $"EmotionML.{version}.nupkg")));

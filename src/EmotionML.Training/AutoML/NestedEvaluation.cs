@@ -78,14 +78,23 @@ public static class NestedEvaluation
 
             if (result.Cnn is { } blend)
             {
-                var (treePart, _) = validator.ComponentProbabilities(model, test, options.EnrolmentClips);
-                using var cnn = CnnModel.Load(Path.Combine(blend.CnnFolder, "model.onnx"));
-                var order = data.Labels.Select(l => cnn.Labels.ToList().IndexOf(l)).ToArray();
+                var (treePart, cnnPart) = validator.ComponentProbabilities(model, test, options.EnrolmentClips);
+                if (cnnPart is null)
+                {
+                    // The trees won outright (weight 0): the model holds no CNN, so its fold's CNN is scored on its own.
+                    using var cnn = CnnModel.Load(Path.Combine(blend.CnnFolder, "model.onnx"));
+                    var order = data.Labels.Select(l => cnn.Labels.ToList().IndexOf(l)).ToArray();
+                    cnnPart = test.Select(i =>
+                    {
+                        var p = cnn.Predict(data.LogMel!.Spectrograms[i]);
+                        return order.Select(o => p[o]).ToArray();
+                    }).ToArray();
+                }
+
                 for (int j = 0; j < test.Length; j++)
                 {
                     treeOnly![test[j]] = treePart is null ? predicted[j] : EmotionModel.ArgMax(treePart[j]);
-                    var p = cnn.Predict(data.LogMel!.Spectrograms[test[j]]);
-                    cnnOnly![test[j]] = EmotionModel.ArgMax(order.Select(o => p[o]).ToArray());
+                    cnnOnly![test[j]] = EmotionModel.ArgMax(cnnPart[j]);
                 }
             }
 

@@ -198,14 +198,13 @@ public sealed partial class CnnTrainer
 
             try
             {
-                var json = JsonNode.Parse(File.ReadAllText(sidecar))!.AsObject();
-                var training = json["training"]!.AsObject();
-                if (json["testCrops"]?.GetValue<int>() == testCrops && request.All(p => JsonNode.DeepEquals(p.Value, training[p.Key])))
+                if (JsonNode.Parse(File.ReadAllText(sidecar)) is JsonObject json && json["training"] is JsonObject training
+                    && json["testCrops"]?.GetValue<int>() == testCrops && request.All(p => JsonNode.DeepEquals(p.Value, training[p.Key])))
                 {
                     return folder;
                 }
             }
-            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or NullReferenceException or FormatException)
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException)
             {
                 // A damaged cache entry is ignored (and retrained elsewhere under the request's key).
             }

@@ -10,8 +10,9 @@ namespace EmotionML;
 /// features the model was trained on, and scores them through the model's <see cref="EmotionModel"/>, the one
 /// path from features to probabilities that training and evaluation use too.
 /// <para>
-/// One instance is safe to share across threads; many threads predicting at once get exactly the results of
-/// predicting one by one. Disposing it while calls are in flight lets them finish; later calls throw
+/// One instance is safe to share across threads; many threads predicting at once get the results of predicting one
+/// by one: bit for bit with a tree model; with a CNN, to within ONNX Runtime's rounding (its kernels may sum in a
+/// different order from one run to the next, moving a score in its last bit, about 1e-7). Disposing it while calls are in flight lets them finish; later calls throw
 /// <see cref="ObjectDisposedException"/>.
 /// </para>
 /// </summary>

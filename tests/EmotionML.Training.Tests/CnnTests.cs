@@ -188,8 +188,9 @@ public sealed class CnnTests(CnnFixture fx) : IClassFixture<CnnFixture>
         var results = new float[8][][];
         Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
             results[t] = fx.LogMel.Spectrograms.Select(cnn.Predict).ToArray());
-        // ONNX Runtime does not promise bit-identical sums across concurrent runs (differences of about 1e-8 were
-        // seen): equal far below anything a label or a confidence shows, not bit for bit.
+        // ONNX Runtime does not promise bit-identical sums from run to run, concurrent or not (its kernels' summation
+        // order follows the input buffer's alignment; last-bit differences were seen): equal far below anything a
+        // label or a confidence shows, not bit for bit.
         foreach (var r in results)
         {
             for (int i = 0; i < expected.Length; i++)

@@ -76,7 +76,8 @@ public sealed class ApiTests : IClassFixture<WebApplicationFactory<Program>>
             body.Headers.ContentType = new MediaTypeHeaderValue(type);
             var raw = await (await client.PostAsync("/api/predict", body)).Content.ReadFromJsonAsync<PredictionResponse>(Json);
             Assert.Equal(form!.Label, raw!.Label);
-            Assert.Equal(form.Confidence, raw.Confidence);
+            // The default model's CNN runs in ONNX Runtime, whose sums may differ in the last bit from run to run.
+            Assert.Equal(form.Confidence, raw.Confidence, 1e-6);
         }
     }
 

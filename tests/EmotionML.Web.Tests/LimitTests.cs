@@ -115,7 +115,7 @@ public sealed class LimitTests
         var profile = engine.CreateSpeakerProfile(enrol.Select(b => (Stream)new MemoryStream(b)));
         var expected = engine.Predict(new MemoryStream(clip), profile);
         Assert.Equal(expected.Label, result.Label);
-        Assert.Equal(expected.Confidence, result.Confidence);
+        Assert.Equal(expected.Confidence, result.Confidence, 1e-6);
     }
 
     [Theory]

@@ -43,6 +43,7 @@ public sealed record SegmentsResponse(double DurationSeconds, double WindowSecon
 /// <param name="TrainingData">Corpus, clips and speakers it was trained on.</param>
 /// <param name="Accuracy">Its accuracy estimate on speakers it has not seen, with the protocol; null when the bundle has none.</param>
 /// <param name="Calibration">Its probability calibration, when it has one.</param>
+/// <param name="Cnn">The log-mel CNN it blends in (or is), when it has one; null for trees alone.</param>
 /// <param name="SpeakerNormalization">Whether it needs a speaker profile, and what enrolment clips buy.</param>
 /// <param name="Schema">The feature schema's id.</param>
 /// <param name="ConfusionMatrixUrl">The confusion matrix image from its training report, when available.</param>
@@ -53,6 +54,7 @@ public sealed record ModelResponse(
     TrainingDataResponse TrainingData,
     AccuracyResponse? Accuracy,
     CalibrationResponse? Calibration,
+    CnnResponse? Cnn,
     SpeakerNormalizationResponse SpeakerNormalization,
     SchemaResponse Schema,
     string? ConfusionMatrixUrl);
@@ -70,6 +72,11 @@ public sealed record TrainingDataResponse(string Corpus, int Clips, int Speakers
 /// <param name="MacroF1">Macro-averaged F1.</param>
 /// <param name="FoldAccuracyStd">Spread of accuracy across outer folds.</param>
 public sealed record AccuracyResponse(string Protocol, bool Nested, double Accuracy, double MacroF1, double? FoldAccuracyStd);
+
+/// <summary>The imported CNN on log-mel spectrograms that a model blends with its trees (or is, at weight 1).</summary>
+/// <param name="Weight">The CNN's share of the probabilities: 1 for the CNN alone, otherwise the trees have the rest.</param>
+/// <param name="Selection">How the weight was chosen (which speakers, which metric), or a note for an imported model.</param>
+public sealed record CnnResponse(double Weight, string Selection);
 
 /// <summary>How the probabilities were calibrated.</summary>
 /// <param name="Method">The method (temperature scaling).</param>

@@ -114,6 +114,51 @@ public sealed class CnnModel : IDisposable
         return sum.Select(v => (float)(v / starts.Length)).ToArray();
     }
 
+    /// <summary>
+    /// The probability of every label of <paramref name="labels"/>, in that order (a model's or a data set's label
+    /// order, which may differ from the CNN's own <see cref="Labels"/> order).
+    /// </summary>
+    /// <param name="logMel">Computed by <see cref="LogMel"/> (bands must match).</param>
+    /// <param name="labels">The labels wanted, each one of <see cref="Labels"/>.</param>
+    /// <exception cref="ArgumentException">A label is not one of the CNN's.</exception>
+    public float[] Predict(LogMelSpectrogram logMel, IReadOnlyList<string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var order = OrderOf(labels);
+        var raw = Predict(logMel);
+        return order.Select(j => raw[j]).ToArray();
+    }
+
+    /// <summary>Where each of <paramref name="labels"/> is in the CNN's output.</summary>
+    /// <exception cref="ArgumentException">A label is not one of the CNN's.</exception>
+    private int[] OrderOf(IReadOnlyList<string> labels)
+    {
+        var order = new int[labels.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = IndexOf(Sidecar.Labels, labels[i]);
+            if (order[i] < 0)
+            {
+                throw new ArgumentException($"The CNN's labels ({string.Join(", ", Labels)}) do not include '{labels[i]}'.", nameof(labels));
+            }
+        }
+
+        return order;
+
+        static int IndexOf(IReadOnlyList<string> list, string value)
+        {
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (string.Equals(list[i], value, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

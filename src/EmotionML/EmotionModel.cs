@@ -22,7 +22,6 @@ public sealed class EmotionModel : IDisposable
     private readonly MLContext _ml;
     private readonly ITransformer? _transformer;
     private readonly PredictionEnginePool<FeatureInput, ScoreOutput>? _pool;
-    private readonly int[] _cnnOrder = [];
     private int _ownsCnn;
     private int _disposed;
 
@@ -73,7 +72,6 @@ public sealed class EmotionModel : IDisposable
                 throw new ModelBundleException($"The CNN's labels ({string.Join(", ", cnn.Labels)}) are not the model's ({string.Join(", ", labels)}).");
             }
 
-            _cnnOrder = labels.Select(l => cnn.Labels.ToList().IndexOf(l)).ToArray();
             Cnn = cnn;
             CnnWeight = cnnWeight;
             _ownsCnn = ownsCnn ? 1 : 0;
@@ -351,11 +349,7 @@ public sealed class EmotionModel : IDisposable
         return Blend(tree, cnn);
     }
 
-    private float[] CnnProbabilities(LogMelSpectrogram logMel)
-    {
-        var raw = Cnn!.Predict(logMel);
-        return _cnnOrder.Select(j => raw[j]).ToArray();
-    }
+    private float[] CnnProbabilities(LogMelSpectrogram logMel) => Cnn!.Predict(logMel, Labels);
 
     private float[] Blend(float[]? tree, float[]? cnn)
     {

@@ -181,6 +181,23 @@ public sealed class CnnTests(CnnFixture fx) : IClassFixture<CnnFixture>
     }
 
     [Fact]
+    public void CNN_probabilities_come_in_the_label_order_asked_for()
+    {
+        var cnn = fx.Trained.Model;
+        var spectrogram = fx.LogMel.Spectrograms[0];
+        var own = cnn.Predict(spectrogram);
+        var reversed = cnn.Labels.Reverse().ToArray();
+        var inReverse = cnn.Predict(spectrogram, reversed);
+        Assert.Equal(reversed.Length, inReverse.Length);
+        for (int i = 0; i < reversed.Length; i++)
+        {
+            Assert.Equal(own[cnn.Labels.Count - 1 - i], inReverse[i], 1e-6f);
+        }
+
+        Assert.Contains("boredom", Assert.Throws<ArgumentException>(() => cnn.Predict(spectrogram, [cnn.Labels[0], "boredom"])).Message);
+    }
+
+    [Fact]
     public void Concurrent_CNN_predictions_equal_sequential_ones()
     {
         var cnn = fx.Trained.Model;

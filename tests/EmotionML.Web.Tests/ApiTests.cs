@@ -115,6 +115,11 @@ public sealed class ApiTests : IClassFixture<WebApplicationFactory<Program>>
         Assert.Equal(manifest.SchemaFingerprint, model.Schema.Fingerprint);
         Assert.Equal(manifest.SchemaColumns.Count, model.Schema.Columns);
         Assert.False(model.SpeakerNormalization.Required);
+        // The default model blends trees with the CNN: the page says in what shares.
+        Assert.NotNull(model.Cnn);
+        Assert.Equal(manifest.Cnn!.Weight, model.Cnn!.Weight);
+        Assert.InRange(model.Cnn.Weight, 0.05, 0.95);
+        Assert.Contains("speakers", model.Cnn.Selection, StringComparison.Ordinal);
 
         Assert.Equal("/api/model/confusion.svg", model.ConfusionMatrixUrl);
         var svg = await client.GetAsync(model.ConfusionMatrixUrl);

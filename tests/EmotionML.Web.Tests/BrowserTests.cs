@@ -83,6 +83,9 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         Assert.Equal(expected.Label, await page.Locator("#bars li").First.GetAttributeAsync("data-label")); // ranked, winner first
         Assert.True(await page.Locator("#player").IsVisibleAsync());
         Assert.True(await page.Locator("#model img").IsVisibleAsync()); // the confusion matrix
+        // The panel names both parts of the blend and their shares.
+        var panel = await page.Locator("#model dl").TextContentAsync();
+        Assert.Contains(FormattableString.Invariant($"blended with a CNN on the log-mel spectrogram ({100 * engine.Bundle.Manifest.Cnn!.Weight:0.0}"), panel, StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, "laptop-result.png"), FullPage = true });
 
         await page.SetViewportSizeAsync(Phone.Width, Phone.Height);

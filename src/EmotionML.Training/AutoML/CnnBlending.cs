@@ -35,18 +35,8 @@ internal static class CnnBlending
         {
             var held = Enumerable.Range(0, data.Count).Where(i => selection.Contains(data.Items[i].Speaker)).ToArray();
             var truth = held.Select(i => data.LabelIndex[i]).ToArray();
-            var order = data.Labels.Select(l => cnn.Labels.ToList().IndexOf(l)).ToArray();
-            if (order.Contains(-1))
-            {
-                throw new InvalidOperationException($"The CNN's labels ({string.Join(", ", cnn.Labels)}) do not cover the data's ({string.Join(", ", data.Labels)}).");
-            }
-
             var treeP = held.Select(i => winner.OutOfFoldProbabilities[i]).ToArray();
-            var cnnP = held.Select(i =>
-            {
-                var p = cnn.Predict(logMel.Spectrograms[i]);
-                return order.Select(j => p[j]).ToArray();
-            }).ToArray();
+            var cnnP = held.Select(i => cnn.Predict(logMel.Spectrograms[i], data.Labels)).ToArray();
             var scores = new Dictionary<string, double>();
             double bestScore = double.NegativeInfinity, bestLoss = double.PositiveInfinity, bestWeight = 0;
             foreach (double w in Weights)

@@ -83,12 +83,7 @@ public static class NestedEvaluation
                 {
                     // The trees won outright (weight 0): the model holds no CNN, so its fold's CNN is scored on its own.
                     using var cnn = CnnModel.Load(Path.Combine(blend.CnnFolder, "model.onnx"));
-                    var order = data.Labels.Select(l => cnn.Labels.ToList().IndexOf(l)).ToArray();
-                    cnnPart = test.Select(i =>
-                    {
-                        var p = cnn.Predict(data.LogMel!.Spectrograms[i]);
-                        return order.Select(o => p[o]).ToArray();
-                    }).ToArray();
+                    cnnPart = test.Select(i => cnn.Predict(data.LogMel!.Spectrograms[i], data.Labels)).ToArray();
                 }
 
                 for (int j = 0; j < test.Length; j++)

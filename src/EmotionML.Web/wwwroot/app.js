@@ -42,7 +42,14 @@
     const add = (term, value) => dl.append(el("dt", { textContent: term }), el("dd", { textContent: value }));
     add("Emotions", model.labels.join(", "));
     add("Trained on", `${model.trainingData.corpus}: ${model.trainingData.clips} clips, ${model.trainingData.speakers} speakers`);
-    add("Trainer", model.trainer);
+    if (model.cnn && model.cnn.weight >= 1) {
+      add("Model", "a CNN on the log-mel spectrogram (imported ONNX)");
+    } else if (model.cnn) {
+      add("Model", `${model.trainer} on pooled features (${percent(1 - model.cnn.weight)}) blended with a CNN on the log-mel spectrogram (${percent(model.cnn.weight)})`);
+      add("Blend chosen", model.cnn.selection);
+    } else {
+      add("Model", `${model.trainer} on pooled features`);
+    }
     if (model.accuracy) {
       add("Accuracy", `${percent(model.accuracy.accuracy)} (macro-F1 ${model.accuracy.macroF1.toFixed(3)}) on speakers it never saw`);
       add("Measured by", model.accuracy.protocol);

@@ -22,6 +22,7 @@ def main():
     p.add_argument("--model", required=True)
     p.add_argument("--data", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--test-crops", type=int, default=None, help="crops per clip (default: the checkpoint's)")
     a = p.parse_args()
     torch.set_num_threads(1)
     ck = torch.load(a.model, map_location="cpu")
@@ -29,7 +30,7 @@ def main():
     net.load_state_dict(ck["state"])
     model = ec.Probabilities(net).eval()
     data = ec.load_npz(a.data)
-    probs = predict(model, data["clips"], ck["frames"], ck["test_crops"], "cpu")
+    probs = predict(model, data["clips"], ck["frames"], a.test_crops or ck["test_crops"], "cpu")
     with open(a.out, "w") as f:
         json.dump({"paths": data["paths"], "probabilities": probs.tolist()}, f)
 

@@ -24,7 +24,8 @@ public sealed class PredictCommand : Command<PredictSettings>
         EmotionEngine engine;
         try
         {
-            engine = settings.Model is null ? EmotionEngine.LoadDefault() : EmotionEngine.Load(settings.Model);
+            var options = new EngineOptions { CnnTestCrops = settings.CnnCrops };
+            engine = settings.Model is null ? EmotionEngine.LoadDefault(options) : EmotionEngine.Load(settings.Model, options);
         }
         catch (ModelBundleException ex)
         {

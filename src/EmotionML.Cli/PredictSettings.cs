@@ -28,7 +28,6 @@ public sealed class PredictSettings : CommandSettings
     [Description("Also predict a timeline over 3 s windows every 1.5 s, skipping silence (long recordings are read incrementally)")]
     public bool Segments { get; set; }
 
-    /// <summary>Threads.</summary>
     /// <summary>Confidence below which predictions are marked.</summary>
     [CommandOption("--min-confidence <P>")]
     [Description("Mark (never hide) predictions whose calibrated confidence is below P (0-1; default 0: none) in the table, and as \"lowConfidence\": true in JSON")]
@@ -41,6 +40,11 @@ public sealed class PredictSettings : CommandSettings
     [DefaultValue(0)]
     public int Threads { get; set; }
 
+    /// <summary>Test-time crops the CNN scores per clip (null: the model's own count).</summary>
+    [CommandOption("--cnn-crops <N>")]
+    [Description("For a model with a CNN: crops per clip it scores and averages (1-32; default: the count the model was evaluated with, 3 for the default model). 1 is faster, slightly less accurate")]
+    public int? CnnCrops { get; set; }
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
@@ -52,6 +56,11 @@ public sealed class PredictSettings : CommandSettings
         if (MinConfidence is < 0 or > 1)
         {
             return ValidationResult.Error("--min-confidence must be between 0 and 1.");
+        }
+
+        if (CnnCrops is < 1 or > 32)
+        {
+            return ValidationResult.Error("--cnn-crops must be between 1 and 32.");
         }
 
         return Format is "table" or "json" or "csv" or "emotionml" ? ValidationResult.Success() : ValidationResult.Error("--format must be table, json, csv or emotionml.");

@@ -25,9 +25,15 @@ public sealed class CnnModel : IDisposable
     private readonly int _inputSize;
     private int _disposed;
 
-    private CnnModel(byte[] onnx, CnnSidecar sidecar)
+    private CnnModel(byte[] onnx, CnnSidecar sidecar, int? testCrops)
     {
+        if (testCrops is < 1 or > 32)
+        {
+            throw new ArgumentOutOfRangeException(nameof(testCrops), testCrops, "Test-time crops: 1 to 32.");
+        }
+
         Sidecar = sidecar;
+        TestCrops = testCrops ?? sidecar.TestCrops;
         OnnxBytes = onnx;
         LogMel = new LogMelExtractor(sidecar.LogMelOptions);
         _inputSize = sidecar.LogMel.MelBands * sidecar.Frames;
@@ -48,6 +54,12 @@ public sealed class CnnModel : IDisposable
 
     /// <summary>The sidecar: input, labels, log-mel settings, training record.</summary>
     public CnnSidecar Sidecar { get; }
+
+    /// <summary>
+    /// How many evenly spaced crops of a clip are scored and averaged: the sidecar's <see cref="CnnSidecar.TestCrops"/>
+    /// (what the model was measured and calibrated with) unless the loader asked for another count.
+    /// </summary>
+    public int TestCrops { get; }
 
     /// <summary>The labels in output order.</summary>
     public IReadOnlyList<string> Labels => Sidecar.Labels;
@@ -81,11 +93,18 @@ public sealed class CnnModel : IDisposable
     /// <param name="onnx">The ONNX graph.</param>
     /// <param name="sidecarJson">The sidecar's UTF-8 JSON.</param>
     /// <exception cref="ModelBundleException">The graph and the sidecar disagree, or either is corrupt.</exception>
-    public static CnnModel Load(byte[] onnx, byte[] sidecarJson)
+    public static CnnModel Load(byte[] onnx, byte[] sidecarJson) => Load(onnx, sidecarJson, null);
+
+    /// <summary>Loads an ONNX model and its sidecar from bytes, scoring another number of test-time crops than the sidecar's.</summary>
+    /// <param name="onnx">The ONNX graph.</param>
+    /// <param name="sidecarJson">The sidecar's UTF-8 JSON.</param>
+    /// <param name="testCrops">Crops scored and averaged per clip (1 to 32); null for the sidecar's.</param>
+    /// <exception cref="ModelBundleException">The graph and the sidecar disagree, or either is corrupt.</exception>
+    public static CnnModel Load(byte[] onnx, byte[] sidecarJson, int? testCrops)
     {
         ArgumentNullException.ThrowIfNull(onnx);
         ArgumentNullException.ThrowIfNull(sidecarJson);
-        return new CnnModel(onnx, CnnSidecar.Parse(sidecarJson));
+        return new CnnModel(onnx, CnnSidecar.Parse(sidecarJson), testCrops);
     }
 
     /// <summary>The probability of every label (in <see cref="Labels"/> order) for a clip's log-mel spectrogram.</summary>
@@ -98,7 +117,7 @@ public sealed class CnnModel : IDisposable
             throw new ArgumentException($"The model takes {Sidecar.LogMel.MelBands} mel bands; the spectrogram has {logMel.MelBands}.", nameof(logMel));
         }
 
-        var starts = CropStarts(logMel.Frames, Sidecar.Frames, Sidecar.TestCrops);
+        var starts = CropStarts(logMel.Frames, Sidecar.Frames, TestCrops);
         var sum = new double[Labels.Count];
         var input = new CnnInput { LogMel = new float[_inputSize] };
         foreach (int start in starts)

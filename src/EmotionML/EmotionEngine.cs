@@ -37,7 +37,7 @@ public sealed class EmotionEngine : IDisposable
     {
         Bundle = bundle;
         _options = options ?? new EngineOptions();
-        Model = EmotionModel.Load(bundle);
+        Model = EmotionModel.Load(bundle, _options.CnnTestCrops);
         _extractor = new SpeechFeatureExtractor(bundle.Manifest.FeatureOptions);
         _decoder = new AudioDecoder(_options.Audio);
         Labels = bundle.Manifest.Labels;

@@ -144,12 +144,21 @@ public sealed class EmotionModel : IDisposable
     /// <summary>The model of a loaded bundle.</summary>
     /// <param name="bundle">The bundle.</param>
     /// <exception cref="ModelBundleException">The ML.NET model cannot be loaded or does not match the manifest.</exception>
-    public static EmotionModel Load(ModelBundle bundle)
+    public static EmotionModel Load(ModelBundle bundle) => Load(bundle, null);
+
+    /// <summary>The model of a loaded bundle, its CNN (if any) scoring another number of test-time crops.</summary>
+    /// <param name="bundle">The bundle.</param>
+    /// <param name="cnnTestCrops">
+    /// Crops per clip the CNN scores and averages (1 to 32); null for the count the CNN was measured and calibrated
+    /// with (<see cref="CnnSidecar.TestCrops"/>). Fewer crops cost proportionally less CNN time and some accuracy.
+    /// </param>
+    /// <exception cref="ModelBundleException">The ML.NET model cannot be loaded or does not match the manifest.</exception>
+    public static EmotionModel Load(ModelBundle bundle, int? cnnTestCrops)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         var ml = new MLContext(0);
         var m = bundle.Manifest;
-        var cnn = bundle.LoadCnn();
+        var cnn = bundle.LoadCnn(cnnTestCrops);
         try
         {
             return new EmotionModel(ml, bundle.ModelBytes is null ? null : bundle.LoadModel(ml), m.Schema, m.Labels, m.SpeakerNormalization, m, m.Calibration, bundle.LoadDomain(), cnn, m.Cnn?.Weight ?? 0);

@@ -234,7 +234,7 @@ public sealed class ModelBundle
     }
 
     /// <summary>The imported CNN stored in the bundle (checked against its sidecar), or null.</summary>
-    internal CnnModel? LoadCnn() => CnnBytes is null ? null : CnnModel.Load(CnnBytes, CnnSidecarBytes!);
+    internal CnnModel? LoadCnn(int? testCrops = null) => CnnBytes is null ? null : CnnModel.Load(CnnBytes, CnnSidecarBytes!, testCrops);
 
     /// <summary>The domain model stored in the bundle, or null.</summary>
     internal DomainModel? LoadDomain() => DomainBytes is null ? null : DomainModel.Deserialize(DomainBytes, Manifest.SchemaColumns.Count);

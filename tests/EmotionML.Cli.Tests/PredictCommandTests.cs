@@ -27,6 +27,22 @@ public sealed class PredictCommandTests : IDisposable
     }
 
     [Fact]
+    public void Cnn_crops_trade_the_CNN_s_test_time_crops_and_are_checked()
+    {
+        string clip = Path.Combine(SharedData.SamplesDir, "ravdess-angry-actor12.wav");
+        var (exit, stdout, stderr) = CliRunner.Run("predict", clip, "--format", "json", "--cnn-crops", "1");
+        Assert.True(exit == 0, stderr);
+        var (exit3, stdout3, stderr3) = CliRunner.Run("predict", clip, "--format", "json");
+        Assert.True(exit3 == 0, stderr3);
+        double Confidence(string json) => JsonDocument.Parse(json).RootElement[0].GetProperty("confidence").GetDouble();
+        Assert.NotEqual(Confidence(stdout3), Confidence(stdout), 4); // one crop is not what three crops give
+
+        var (bad, _, message) = CliRunner.Run("predict", clip, "--cnn-crops", "0");
+        Assert.NotEqual(0, bad);
+        Assert.Contains("--cnn-crops", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_file_gets_one_message_and_the_others_still_run()
     {
         File.Copy(Path.Combine(SharedData.SamplesDir, "ravdess-neutral-actor01.wav"), Path.Combine(_temp, "a.wav"));

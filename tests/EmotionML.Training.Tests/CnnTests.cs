@@ -54,22 +54,27 @@ public sealed class CnnFixture : IDisposable
 
 public sealed class CnnTests(CnnFixture fx) : IClassFixture<CnnFixture>
 {
-    [Fact]
-    public void PyTorch_and_the_ONNX_import_through_MLNET_give_the_same_probabilities()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1)]
+    public void PyTorch_and_the_ONNX_import_through_MLNET_give_the_same_probabilities(int? testCrops)
     {
         // The same tensors (float32 export) scored by the PyTorch checkpoint and by the imported ONNX graph, test-time
-        // crops averaged on both sides.
-        string npz = Path.Combine(fx.Root, "score.npz");
+        // crops averaged on both sides: the sidecar's count (3), or one crop asked for at load.
+        string npz = Path.Combine(fx.Root, $"score-{testCrops}.npz");
         fx.LogMel.Save(npz, halfPrecision: false);
-        string output = Path.Combine(fx.Root, "torch.json");
+        string output = Path.Combine(fx.Root, $"torch-{testCrops}.json");
         var scripts = new CnnTrainer(fx.Options).Scripts();
-        RunPython(Path.Combine(scripts, "score_cnn.py"), "--model", Path.Combine(fx.Trained.Folder, "model.pt"), "--data", npz, "--out", output);
+        RunPython(Path.Combine(scripts, "score_cnn.py"), "--model", Path.Combine(fx.Trained.Folder, "model.pt"), "--data", npz, "--out", output,
+            "--test-crops", (testCrops ?? fx.Trained.Model.Sidecar.TestCrops).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var torch = JsonNode.Parse(File.ReadAllText(output))!["probabilities"]!.AsArray();
         Assert.Equal(fx.LogMel.Items.Count, torch.Count);
+        using var model = CnnModel.Load(File.ReadAllBytes(fx.OnnxPath), File.ReadAllBytes(Path.ChangeExtension(fx.OnnxPath, ".json")), testCrops);
+        Assert.Equal(testCrops ?? 3, model.TestCrops);
         double worst = 0;
         for (int i = 0; i < torch.Count; i++)
         {
-            var mine = fx.Trained.Model.Predict(fx.LogMel.Spectrograms[i]);
+            var mine = model.Predict(fx.LogMel.Spectrograms[i]);
             var theirs = torch[i]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
             Assert.Equal(theirs.Length, mine.Length);
             worst = Math.Max(worst, mine.Select((v, j) => Math.Abs(v - theirs[j])).Max());

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EmotionML.Training.AutoML;
+using EmotionML.Training.Corpora;
 using EmotionML.Training.Data;
 using EmotionML.Training.Evaluation;
 using EmotionML.Training.Reports;
@@ -230,8 +231,60 @@ public static class BundleWriter
             md.AppendLine("![reliability diagram](reliability.svg)");
         }
 
+        if (nested is { Probabilities.Count: > 0 })
+        {
+            WriteNestedPredictions(Path.Combine(dir, NestedPredictionsFile), data, nested);
+            md.AppendLine().AppendLine("## Per-clip held-out predictions").AppendLine();
+            md.AppendLine($"[`{NestedPredictionsFile}`]({NestedPredictionsFile}): every clip scored by the outer fold that held it out (fold, truth, prediction, calibrated probabilities"
+                + (nested.CnnProbabilities is null ? ")." : ", and the tree part's and the CNN's own probabilities)."));
+        }
+
         EvaluationReport.Write(dir, headline, title, description, context, md.ToString());
         LeaderboardReport.Write(dir, result);
+    }
+
+    /// <summary>The report's per-clip file of nested predictions.</summary>
+    public const string NestedPredictionsFile = "nested-predictions.csv";
+
+    /// <summary>
+    /// One row per clip, scored by the outer fold that held it out: clip (relative to the corpus folder), speaker, fold (1-based), truth, prediction,
+    /// confidence, the calibrated probability of every label (<c>p:label</c>), and for CNN candidates the tree part's
+    /// (<c>tree:label</c>, before calibration) and the CNN's (<c>cnn:label</c>). Written atomically.
+    /// </summary>
+    internal static void WriteNestedPredictions(string path, EmotionDataset data, NestedResult nested)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var b = new System.Text.StringBuilder();
+        var header = new List<string> { "clip", "speaker", "fold", "label", "predicted", "confidence" };
+        header.AddRange(data.Labels.Select(l => "p:" + l));
+        if (nested.TreeProbabilities is not null && nested.CnnProbabilities is not null)
+        {
+            header.AddRange(data.Labels.Select(l => "tree:" + l));
+            header.AddRange(data.Labels.Select(l => "cnn:" + l));
+        }
+
+        b.AppendLine(string.Join(',', header.Select(PredictionWriter.Csv)));
+        string folder = Corpus.CommonFolder(data.Items.Select(item => item.Path));
+        for (int i = 0; i < data.Count; i++)
+        {
+            var p = nested.Probabilities[i];
+            int predicted = nested.Predictions[i];
+            var row = new List<string>
+            {
+                Corpus.RelativePath(folder, data.Items[i].Path), data.Items[i].Speaker, (nested.OuterFoldOf[i] + 1).ToString(inv),
+                data.Labels[data.LabelIndex[i]], data.Labels[predicted], p[predicted].ToString("G6", inv),
+            };
+            row.AddRange(p.Select(v => v.ToString("G6", inv)));
+            if (nested.TreeProbabilities is { } tree && nested.CnnProbabilities is { } cnn)
+            {
+                row.AddRange(tree[i].Select(v => v.ToString("G6", inv)));
+                row.AddRange(cnn[i].Select(v => v.ToString("G6", inv)));
+            }
+
+            b.AppendLine(string.Join(',', row.Select(PredictionWriter.Csv)));
+        }
+
+        AtomicFile.WriteAllText(path, b.ToString());
     }
 
     private static string MetricName(OptimizationMetric metric) => metric == OptimizationMetric.Accuracy ? "accuracy" : "macro-F1";

@@ -232,5 +232,6 @@ public static class PredictionWriter
     private static string ToUri(string source) =>
         Uri.TryCreate(Path.GetFullPath(source), UriKind.Absolute, out var uri) && File.Exists(source) ? uri.AbsoluteUri : Uri.EscapeDataString(source);
 
-    private static string Csv(string text) => text.IndexOfAny([',', '"', '\n']) < 0 ? text : $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+    /// <summary>A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.</summary>
+    internal static string Csv(string text) => text.IndexOfAny([',', '"', '\n', '\r']) < 0 ? text : $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

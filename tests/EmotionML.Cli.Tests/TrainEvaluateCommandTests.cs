@@ -52,6 +52,17 @@ public sealed class TrainEvaluateCommandTests : IDisposable
             Assert.Equal(3, nested.GetProperty("folds").GetArrayLength());
             // The headline is the nested figure, not the search-maximised one.
             Assert.Equal(nested.GetProperty("accuracy").GetDouble(), json.RootElement.GetProperty("accuracy").GetDouble());
+
+            // Per-clip held-out predictions: every training clip once, and they add up to the nested accuracy.
+            var rows = File.ReadAllLines(Path.Combine(report, "nested-predictions.csv"));
+            var header = rows[0].Split(',');
+            Assert.Equal(["clip", "speaker", "fold", "label", "predicted", "confidence"], header[..6]);
+            Assert.Contains("p:boredom", header);
+            var clips = rows.Skip(1).Select(r => r.Split(',')).ToArray();
+            Assert.Equal(Directory.GetFiles(train).Length, clips.Length);
+            Assert.Equal(clips.Length, clips.Select(c => c[0]).Distinct().Count());
+            Assert.All(clips, c => Assert.InRange(int.Parse(c[2], System.Globalization.CultureInfo.InvariantCulture), 1, 3));
+            Assert.Equal(nested.GetProperty("accuracy").GetDouble(), clips.Count(c => c[3] == c[4]) / (double)clips.Length, 6);
         }
 
         var info = CliRunner.Run("info", model);

@@ -232,6 +232,12 @@ public sealed class CnnTests(CnnFixture fx) : IClassFixture<CnnFixture>
         var nested = NestedEvaluation.Run(data, options, outer);
         Assert.NotNull(nested.Families);
         Assert.Equal(nested.Metrics.Accuracy, nested.Families!["chosen"].Accuracy);
+        // The per-clip components are what the family figures were computed from.
+        var truth = data.LabelIndex;
+        double Accuracy(IReadOnlyList<float[]> p) => Enumerable.Range(0, truth.Length).Count(i => EmotionModel.ArgMax(p[i]) == truth[i]) / (double)truth.Length;
+        Assert.Equal(nested.Families["cnn"].Accuracy, Accuracy(nested.CnnProbabilities!), 9);
+        Assert.Equal(nested.Metrics.Accuracy, Accuracy(nested.Probabilities), 9);
+        Assert.Equal(nested.Families["tree"].Accuracy, Accuracy(nested.TreeProbabilities!), 9);
         Assert.All(nested.Folds, f => Assert.InRange(f.CnnWeight!.Value, 0, 1));
         // Every fold's CNN: trained only on its training speakers minus the selection speaker, the held-out ones recorded as excluded.
         var sidecars = Directory.GetDirectories(Path.Combine(fx.Options.CacheDirectory, "models"))

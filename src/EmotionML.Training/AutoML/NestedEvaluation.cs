@@ -38,6 +38,9 @@ public static class NestedEvaluation
         // With CNN candidates: each outer fold's tree part and CNN alone, beside the chosen model.
         int[]? treeOnly = options.Cnn is null ? null : new int[data.Count];
         int[]? cnnOnly = options.Cnn is null ? null : new int[data.Count];
+        var treeParts = options.Cnn is null ? null : new float[data.Count][];
+        var cnnParts = options.Cnn is null ? null : new float[data.Count][];
+        var foldOf = new int[data.Count];
         // Scores held-out clips (with enrolment profiles drawn among them) for every outer fold's winner.
         var validator = new CrossValidator(new Microsoft.ML.MLContext(options.Seed), data, outer, options.Metric, options.Threads, options.EnrolmentClips, options.Seed);
         for (int k = 0; k < outer.Count; k++)
@@ -58,6 +61,7 @@ public static class NestedEvaluation
             for (int j = 0; j < test.Length; j++)
             {
                 predictions[test[j]] = predicted[j];
+                foldOf[test[j]] = k;
                 raw[test[j]] = rawProbabilities[j];
                 calibrated[test[j]] = calibratedProbabilities[j];
                 if (model.Domain is { } domain)
@@ -90,6 +94,8 @@ public static class NestedEvaluation
                 {
                     treeOnly![test[j]] = treePart is null ? predicted[j] : EmotionModel.ArgMax(treePart[j]);
                     cnnOnly![test[j]] = EmotionModel.ArgMax(cnnPart[j]);
+                    treeParts![test[j]] = treePart is null ? rawProbabilities[j] : treePart[j];
+                    cnnParts![test[j]] = cnnPart[j];
                 }
             }
 
@@ -125,7 +131,15 @@ public static class NestedEvaluation
             ["cnn"] = ClassificationMetrics.Compute(data.Labels, truth, cnnOnly!),
             ["chosen"] = pooled,
         };
-        return new NestedResult(outer, folds, pooled, predictions, anyNormalised ? options.EnrolmentClips : 0, points, watch.Elapsed) { Confidence = confidence, Families = families };
+        return new NestedResult(outer, folds, pooled, predictions, anyNormalised ? options.EnrolmentClips : 0, points, watch.Elapsed)
+        {
+            Confidence = confidence,
+            Families = families,
+            OuterFoldOf = foldOf,
+            Probabilities = calibrated,
+            TreeProbabilities = treeParts is not null && treeParts.All(p => p is not null) ? treeParts : null,
+            CnnProbabilities = cnnParts is not null && cnnParts.All(p => p is not null) ? cnnParts : null,
+        };
     }
 
     private static double? Accuracy(int[] predicted, int[] truth, bool[] inDomain, bool side)
@@ -204,6 +218,18 @@ public sealed class NestedResult
 
     /// <summary>Calibration and domain figures on the outer held-out speakers.</summary>
     public NestedConfidence? Confidence { get; internal init; }
+
+    /// <summary>Each item's outer fold (the one that held it out).</summary>
+    public IReadOnlyList<int> OuterFoldOf { get; internal init; } = [];
+
+    /// <summary>Each item's probabilities (label order, calibrated as its fold's winner calibrates) from the outer fold that held it out.</summary>
+    public IReadOnlyList<float[]> Probabilities { get; internal init; } = [];
+
+    /// <summary>With CNN candidates: each item's probabilities from its fold's tree part alone (before calibration); null otherwise.</summary>
+    public IReadOnlyList<float[]>? TreeProbabilities { get; internal init; }
+
+    /// <summary>With CNN candidates: each item's probabilities from its fold's CNN alone; null otherwise.</summary>
+    public IReadOnlyList<float[]>? CnnProbabilities { get; internal init; }
 
     /// <summary>Mean and population std over outer folds of a metric.</summary>
     /// <param name="metric">The metric.</param>

@@ -93,7 +93,7 @@ public sealed partial class CnnTrainer
 
         Directory.CreateDirectory(Options.CacheDirectory);
         string npz = ExportOnce(root);
-        string dataSha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(npz)));
+        string dataSha = FileSha256(npz);
         var request = new JsonObject
         {
             ["recipe"] = RecipeVersion,
@@ -179,6 +179,13 @@ public sealed partial class CnnTrainer
         }
 
         return path;
+    }
+
+    /// <summary>The export's SHA-256, streamed (a corpus export is tens of MB).</summary>
+    private static string FileSha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     private static string? FindCached(string models, JsonObject request, int testCrops)

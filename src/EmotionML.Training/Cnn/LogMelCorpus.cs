@@ -191,14 +191,8 @@ public sealed class LogMelCorpus
     /// </summary>
     private string[] RelativePaths()
     {
-        var full = Root.Items.Select(i => Path.GetFullPath(i.Path)).ToArray();
-        string common = Path.GetDirectoryName(full[0]) ?? "";
-        while (common.Length > 0 && !full.All(p => p.StartsWith(common + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
-        {
-            common = Path.GetDirectoryName(common) ?? "";
-        }
-
-        return Items.Select(i => Path.GetRelativePath(common.Length == 0 ? "/" : common, Path.GetFullPath(i.Path)).Replace('\\', '/')).ToArray();
+        string common = Corpus.CommonFolder(Root.Items.Select(i => i.Path));
+        return Items.Select(i => Corpus.RelativePath(common, i.Path)).ToArray();
     }
 
     /// <summary>The log-mel settings as the sidecar and the export record them.</summary>

@@ -36,6 +36,22 @@ public sealed class Corpus
     /// <summary>Distinct speakers, sorted.</summary>
     public IReadOnlyList<string> Speakers => Items.Select(i => i.Speaker).Distinct().Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>The deepest folder holding every one of <paramref name="paths"/> ("/" when they share none).</summary>
+    internal static string CommonFolder(IEnumerable<string> paths)
+    {
+        var full = paths.Select(Path.GetFullPath).ToArray();
+        string common = full.Length == 0 ? "" : Path.GetDirectoryName(full[0]) ?? "";
+        while (common.Length > 0 && !full.All(p => p.StartsWith(common + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        {
+            common = Path.GetDirectoryName(common) ?? "";
+        }
+
+        return common.Length == 0 ? "/" : common;
+    }
+
+    /// <summary><paramref name="path"/> relative to <paramref name="folder"/>, with '/' separators on every system.</summary>
+    internal static string RelativePath(string folder, string path) => Path.GetRelativePath(folder, Path.GetFullPath(path)).Replace('\\', '/');
+
     /// <summary>Maps every label into the common set, dropping items whose label has no common counterpart.</summary>
     /// <param name="calm">What to do with RAVDESS' calm.</param>
     public Corpus ToCommonLabels(CalmHandling calm = CalmHandling.MergeIntoNeutral)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EmotionML.Training.Cnn;
 using EmotionML.Training.Evaluation;
 using EmotionML.Training.Reports;
 using Spectre.Console;
@@ -31,6 +32,13 @@ public sealed class EvaluateCommand : Command<EvaluateSettings>
         using var _ = model;
         var manifest = model.Manifest!;
         var (corpus, data) = CorpusLoader.Load(settings, manifest.FeatureOptions, cancellationToken);
+        if (model.Cnn is { } cnn)
+        {
+            var mel = ConsoleOutput.WithProgress($"Computing log-mel spectrograms ({corpus.Items.Count} clips)", corpus.Items.Count,
+                progress => LogMelCorpus.Build(corpus, cnn.LogMel.Options, settings.Threads, progress, cancellationToken));
+            data = data.WithLogMel(mel);
+        }
+
         ModelEvaluation evaluation;
         try
         {

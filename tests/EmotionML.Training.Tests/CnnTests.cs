@@ -8,6 +8,7 @@ using EmotionML.Training.AutoML;
 using EmotionML.Training.Cnn;
 using EmotionML.Training.Corpora;
 using EmotionML.Training.Data;
+using EmotionML.Training.Evaluation;
 
 namespace EmotionML.Training.Tests;
 
@@ -138,6 +139,24 @@ public sealed class CnnTests(CnnFixture fx) : IClassFixture<CnnFixture>
         var sidecar = damage == "not json" ? "{\"format\": "u8.ToArray() : System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
         var ex = Assert.Throws<ModelBundleException>(() => CnnModel.Load(onnx, sidecar));
         Assert.False(string.IsNullOrWhiteSpace(ex.Message));
+    }
+
+    [Fact]
+    public void Evaluating_a_blend_scores_each_clip_with_its_log_mel_and_asks_for_them_when_missing()
+    {
+        var result = new EmotionExperiment(new ExperimentOptions { MaxTrials = 1, Folds = 3, Trainers = [TrainerKind.LbfgsMaximumEntropy], SpeakerNormalization = SpeakerNormalizationChoice.Never }).Run(fx.Data);
+        using var tree = result.Model;
+        using var blend = tree.WithCnn(CnnModel.Load(fx.OnnxPath), 0.5, null);
+        Assert.Contains("log-mel", Assert.Throws<ArgumentException>(() => ModelEvaluator.Evaluate(blend, fx.Data)).Message);
+
+        var data = fx.Data.WithLogMel(fx.LogMel);
+        var evaluation = ModelEvaluator.Evaluate(blend, data);
+        Assert.Equal(data.Count, evaluation.Clips);
+        // The evaluator's confusion matrix is the model's own predictions, clip by clip.
+        var expected = Enumerable.Range(0, data.Count).Select(i => EmotionModel.ArgMax(blend.Predict(data.Features[i], (LogMelSpectrogram)data.LogMel!.Spectrograms[i]).Probabilities)).ToArray();
+        var direct = ClassificationMetrics.Compute(data.Labels, data.LabelIndex, expected);
+        Assert.Equal(direct.Accuracy, evaluation.Metrics.Accuracy, 9);
+        Assert.Equal(direct.Confusion, evaluation.Metrics.Confusion);
     }
 
     [Fact]

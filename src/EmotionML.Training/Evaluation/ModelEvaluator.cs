@@ -1,3 +1,4 @@
+using EmotionML.Features;
 using EmotionML.Training.Corpora;
 using EmotionML.Training.Data;
 
@@ -31,6 +32,20 @@ public static class ModelEvaluator
             throw new ArgumentException("This model normalises per speaker, but the data has no speaker information to build profiles from.", nameof(data));
         }
 
+        LogMelSpectrogram[]? logMels = null;
+        if (model.Cnn is { } cnn)
+        {
+            if (data.LogMel is not { } mel)
+            {
+                throw new ArgumentException("This model includes a CNN on the log-mel spectrogram: give the data its clips' log-mels (EmotionDataset.WithLogMel, with the CNN's LogMel options).", nameof(data));
+            }
+
+            if (mel.Options.Fingerprint != cnn.LogMel.Options.Fingerprint)
+            {
+                throw new ArgumentException($"The data's log-mel spectrograms were computed with other settings ({mel.Options.Fingerprint}) than the model's CNN takes ({cnn.LogMel.Options.Fingerprint}).", nameof(data));
+            }
+        }
+
         var modelLabels = model.Labels;
         bool sameLabels = data.Labels.All(modelLabels.Contains);
         Func<string, string?> mapTruth = sameLabels ? l => l : l => CommonLabels.Map(l);
@@ -46,7 +61,12 @@ public static class ModelEvaluator
         var speakers = data.Speakers;
         var keptFeatures = keep.Select(i => data.Features[i]).ToArray();
         var everyClip = Enumerable.Range(0, data.Count).ToArray();
-        float[][] Score(int clips) => model.PredictUncalibrated(keptFeatures, EnrolmentProtocol.ProfilesFor(model, data.Features, speakers, keep, everyClip, clips, seed));
+        if (data.LogMel is { } spectrograms && model.RequiresLogMel)
+        {
+            logMels = keep.Select(i => (LogMelSpectrogram)spectrograms.Spectrograms[i]).ToArray();
+        }
+
+        float[][] Score(int clips) => model.PredictUncalibrated(keptFeatures, EnrolmentProtocol.ProfilesFor(model, data.Features, speakers, keep, everyClip, clips, seed), logMels);
 
         float[][] Calibrated(float[][] raw) => model.Calibration is { } c ? CalibrationMetrics.Apply(raw, c.Temperature) : raw;
 

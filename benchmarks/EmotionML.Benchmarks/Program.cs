@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- --filter '*'
-// dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- segments-memory 60
+// dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- segments-memory 60 [model]
+// dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- tree-bundle trees.emlmodel
 // dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- load-check 1000 16 [url]
 if (args.Length > 0 && args[0] == "load-check")
 {
@@ -14,7 +15,16 @@ if (args.Length > 0 && args[0] == "load-check")
 
 if (args.Length > 0 && args[0] == "segments-memory")
 {
-    EmotionML.Benchmarks.SegmentsMemory.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60);
+    EmotionML.Benchmarks.SegmentsMemory.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60, args.Length > 2 ? args[2] : null);
+    return;
+}
+
+if (args.Length > 1 && args[0] == "tree-bundle")
+{
+    // The default model's tree part as a bundle of its own (for segments-memory without ONNX Runtime in the process).
+    using var trees = EmotionML.Benchmarks.PredictBenchmarks.TreeEngine();
+    trees.Bundle.Save(args[1]);
+    Console.WriteLine($"{args[1]}: the default model's tree part");
     return;
 }
 

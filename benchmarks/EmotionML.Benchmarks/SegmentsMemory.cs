@@ -4,13 +4,14 @@ using EmotionML;
 namespace EmotionML.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- segments-memory [minutes]</c>: writes an
-/// hour of speech (a RAVDESS clip repeated, with pauses) to a temporary WAV, runs PredictSegments over it with
-/// the default model, and prints the process' peak working set.
+/// <c>dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- segments-memory [minutes] [model]</c>: writes
+/// an hour of speech (a RAVDESS clip repeated, with pauses) to a temporary WAV, runs PredictSegments over it with
+/// the default model (or a bundle, e.g. the default's tree part from <c>tree-bundle</c>, so that ONNX Runtime is
+/// never loaded), and prints the process' peak working set.
 /// </summary>
 public static class SegmentsMemory
 {
-    public static void Run(double minutes)
+    public static void Run(double minutes, string? modelPath = null)
     {
         var path = Path.Combine(Path.GetTempPath(), $"emotionml-{minutes}min.wav");
         var clip = BenchmarkClip.Default.Audio.Samples;
@@ -38,7 +39,7 @@ public static class SegmentsMemory
             }
         }
 
-        using var engine = EmotionEngine.LoadDefault();
+        using var engine = modelPath is null ? EmotionEngine.LoadDefault() : EmotionEngine.Load(modelPath);
         engine.Predict(new MemoryStream(BenchmarkClip.Default.Wav)); // warm: model loaded, code jitted
         var process = Process.GetCurrentProcess();
         process.Refresh();
@@ -55,7 +56,7 @@ public static class SegmentsMemory
 
         watch.Stop();
         process.Refresh();
-        Console.WriteLine($"{minutes} min of audio ({new FileInfo(path).Length / 1e6:F0} MB WAV): {count} segments in {watch.Elapsed.TotalSeconds:F1} s; working set after loading the engine {baseline / 1e6:F0} MB (peak so far {peakBefore / 1e6:F0} MB), peak working set at the end {process.PeakWorkingSet64 / 1e6:F0} MB; managed heap {GC.GetTotalMemory(false) / 1e6:F0} MB");
+        Console.WriteLine($"{(modelPath is null ? "default model" : Path.GetFileName(modelPath))} ({(engine.Model.Cnn is null ? "trees" : "with a CNN")}): {minutes} min of audio ({new FileInfo(path).Length / 1e6:F0} MB WAV): {count} segments in {watch.Elapsed.TotalSeconds:F1} s; working set after loading the engine {baseline / 1e6:F0} MB (peak so far {peakBefore / 1e6:F0} MB), peak working set at the end {process.PeakWorkingSet64 / 1e6:F0} MB; managed heap {GC.GetTotalMemory(false) / 1e6:F0} MB");
         File.Delete(path);
     }
 }

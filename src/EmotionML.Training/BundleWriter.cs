@@ -247,9 +247,10 @@ public static class BundleWriter
     public const string NestedPredictionsFile = "nested-predictions.csv";
 
     /// <summary>
-    /// One row per clip, scored by the outer fold that held it out: clip (relative to the corpus folder), speaker, fold (1-based), truth, prediction,
-    /// confidence, the calibrated probability of every label (<c>p:label</c>), and for CNN candidates the tree part's
-    /// (<c>tree:label</c>, before calibration) and the CNN's (<c>cnn:label</c>). Written atomically.
+    /// One row per clip, scored by the outer fold that held it out: clip (relative to the corpus folder), speaker,
+    /// fold (1-based), truth, prediction, confidence, the calibrated probability of every label (<c>p:label</c>), and
+    /// for CNN candidates the tree part's (<c>tree:label</c>, before calibration) and the CNN's (<c>cnn:label</c>).
+    /// Written atomically.
     /// </summary>
     internal static void WriteNestedPredictions(string path, EmotionDataset data, NestedResult nested)
     {

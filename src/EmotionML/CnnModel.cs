@@ -10,9 +10,9 @@ namespace EmotionML;
 /// An imported ONNX CNN over log-mel spectrograms, scored through ML.NET's <c>ApplyOnnxModel</c> (ONNX Runtime,
 /// one intra-op thread per call so concurrent predictions scale across cores). Checked against its
 /// <see cref="CnnSidecar"/> on load: the graph must take the sidecar's input name and shape and give one value per
-/// label, or a <see cref="ModelBundleException"/> says what does not match. A clip is scored as the mean of the
-/// sidecar's test-time crops (evenly spaced windows of the input's frame count; a shorter clip is padded with its
-/// dB floor). Thread-safe.
+/// label, or a <see cref="ModelBundleException"/> says what does not match. A clip is scored as the mean of
+/// <see cref="TestCrops"/> test-time crops (the sidecar's count unless the loader asks for another; evenly spaced
+/// windows of the input's frame count; a shorter clip is padded with its dB floor). Thread-safe.
 /// </summary>
 public sealed class CnnModel : IDisposable
 {

@@ -12,7 +12,8 @@ namespace EmotionML;
 /// <para>
 /// One instance is safe to share across threads; many threads predicting at once get the results of predicting one
 /// by one: bit for bit with a tree model; with a CNN, to within ONNX Runtime's rounding (its kernels may sum in a
-/// different order from one run to the next, moving a score in its last bit, about 1e-7). Disposing it while calls are in flight lets them finish; later calls throw
+/// different order from one run to the next, moving a score in its last bit, about 1e-7). Disposing it while calls
+/// are in flight lets them finish; later calls throw
 /// <see cref="ObjectDisposedException"/>.
 /// </para>
 /// </summary>

@@ -32,7 +32,6 @@ public static class ModelEvaluator
             throw new ArgumentException("This model normalises per speaker, but the data has no speaker information to build profiles from.", nameof(data));
         }
 
-        LogMelSpectrogram[]? logMels = null;
         if (model.Cnn is { } cnn)
         {
             if (data.LogMel is not { } mel)
@@ -61,11 +60,7 @@ public static class ModelEvaluator
         var speakers = data.Speakers;
         var keptFeatures = keep.Select(i => data.Features[i]).ToArray();
         var everyClip = Enumerable.Range(0, data.Count).ToArray();
-        if (data.LogMel is { } spectrograms && model.RequiresLogMel)
-        {
-            logMels = keep.Select(i => (LogMelSpectrogram)spectrograms.Spectrograms[i]).ToArray();
-        }
-
+        var logMels = model.RequiresLogMel ? keep.Select(i => (LogMelSpectrogram)data.LogMel!.Spectrograms[i]).ToArray() : null;
         float[][] Score(int clips) => model.PredictUncalibrated(keptFeatures, EnrolmentProtocol.ProfilesFor(model, data.Features, speakers, keep, everyClip, clips, seed), logMels);
 
         float[][] Calibrated(float[][] raw) => model.Calibration is { } c ? CalibrationMetrics.Apply(raw, c.Temperature) : raw;

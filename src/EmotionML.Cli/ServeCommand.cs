@@ -36,9 +36,15 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [Description("Longest audio accepted, in seconds (default 600)")]
         public double MaxDurationSeconds { get; set; } = 600;
 
+        /// <summary>Test-time crops the CNN scores per clip (null: the model's own count).</summary>
+        [CommandOption("--cnn-crops <N>")]
+        [Description("For a model with a CNN: crops per clip it scores and averages (1-32; default: the model's own count). 1 is faster, slightly less accurate")]
+        public int? CnnCrops { get; set; }
+
         /// <inheritdoc />
         public override ValidationResult Validate() =>
             MaxUploadMegabytes <= 0 || MaxDurationSeconds <= 0 ? ValidationResult.Error("--max-upload-mb and --max-duration must be positive.")
+            : CnnCrops is < 1 or > 32 ? ValidationResult.Error("--cnn-crops must be between 1 and 32.")
             : Model is not null && !File.Exists(Model) ? ValidationResult.Error($"The model file {Model} does not exist.")
             : ValidationResult.Success();
     }
@@ -55,6 +61,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
                 o.AllowRemote = settings.AllowRemote;
                 o.MaxUploadBytes = (long)(settings.MaxUploadMegabytes * 1024 * 1024);
                 o.MaxAudioDuration = TimeSpan.FromSeconds(settings.MaxDurationSeconds);
+                o.CnnTestCrops = settings.CnnCrops;
             });
         }
         catch (InvalidOperationException ex)

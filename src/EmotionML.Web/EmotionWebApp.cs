@@ -68,6 +68,7 @@ public static class EmotionWebApp
             engine.Engine = engine.Engine with
             {
                 Audio = engine.Engine.Audio with { MaxDuration = web.Value.MaxAudioDuration, MaxBufferedBytes = web.Value.MaxUploadBytes },
+                CnnTestCrops = web.Value.CnnTestCrops ?? engine.Engine.CnnTestCrops,
             };
         });
         builder.Services.AddSingleton<ModelInfoProvider>();

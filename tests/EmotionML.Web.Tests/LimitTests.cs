@@ -37,6 +37,25 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task The_CNN_s_test_time_crops_are_a_setting_and_the_answer_follows_them()
+    {
+        using var factory = With(("CnnTestCrops", "1"));
+        using var client = factory.CreateClient();
+        var response = await client.PostAsync("/api/predict", ApiTests.Form(WebTestClips.Sample()));
+        response.EnsureSuccessStatusCode();
+        var result = (await response.Content.ReadFromJsonAsync<PredictionResponse>(Json))!;
+        Assert.Equal(1, ((EmotionEngine)factory.Services.GetService(typeof(EmotionEngine))!).Model.Cnn!.TestCrops);
+
+        // What an engine with one crop answers, not what the default three give.
+        using var fast = EmotionEngine.LoadDefault(new EngineOptions { CnnTestCrops = 1 });
+        using var standard = EmotionEngine.LoadDefault();
+        var one = fast.Predict(new MemoryStream(WebTestClips.Sample()));
+        var three = standard.Predict(new MemoryStream(WebTestClips.Sample()));
+        Assert.Equal(one.Confidence, result.Confidence, 1e-6);
+        Assert.NotEqual(three.Confidence, result.Confidence, 4);
+    }
+
+    [Fact]
     public async Task Audio_over_the_duration_limit_is_a_422()
     {
         using var factory = With(("MaxAudioDuration", "00:00:10"));

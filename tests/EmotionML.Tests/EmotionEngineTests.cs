@@ -68,6 +68,14 @@ public sealed class EmotionEngineTests(EngineFixture fixture) : IClassFixture<En
     }
 
     [Fact]
+    public void A_tree_model_ignores_the_CNN_crops_setting_but_rejects_an_impossible_one()
+    {
+        using var engine = EmotionEngine.Load(fixture.ModelPath, new EngineOptions { CnnTestCrops = 1 });
+        Assert.Null(engine.Model.Cnn);
+        Assert.Throws<ArgumentOutOfRangeException>(() => EmotionEngine.Load(fixture.ModelPath, new EngineOptions { CnnTestCrops = 0 }));
+    }
+
+    [Fact]
     public void Many_threads_predicting_at_once_get_exactly_the_sequential_results()
     {
         using var engine = EmotionEngine.Load(fixture.ModelPath);

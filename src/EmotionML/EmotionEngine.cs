@@ -297,23 +297,22 @@ public sealed class EmotionEngine : IDisposable
     /// <summary>What the model scores: the pooled vector when it uses one, the log-mel spectrogram when it has a CNN.</summary>
     private (float[]? Features, LogMelSpectrogram? LogMel) Analyse(ReadOnlySpan<float> samples, int sampleRate)
     {
+        CheckAudible(samples);
+        int target = _extractor.Options.SampleRate;
+        int? logMelRate = Model.Cnn?.LogMel.Options.SampleRate;
+        // Resampled once to the model's rate when the pooled vector or the log-mel (at the same rate, as in every
+        // model trained here) needs it, and shared by both.
+        var atTarget = Model.UsesPooledFeatures || logMelRate == target ? AtModelRate(samples, sampleRate) : default;
+        float[]? features = Model.UsesPooledFeatures ? _extractor.Extract(atTarget, target).Values : null;
         if (Model.Cnn is not { } cnn)
         {
-            return (Features(samples, sampleRate), null);
+            return (features, null);
         }
 
-        CheckAudible(samples);
-        int rate = cnn.LogMel.Options.SampleRate;
-        // Resampled once when the vector and the log-mel share a rate (the usual case), through the cached resampler.
-        float[]? resampled = sampleRate != rate && rate == _extractor.Options.SampleRate ? ResamplerFor(sampleRate).Resample(samples) : null;
-        ReadOnlySpan<float> atRate = resampled ?? (sampleRate == rate ? samples : PolyphaseResampler.Create(sampleRate, rate).Resample(samples));
-        float[]? features = null;
-        if (Model.UsesPooledFeatures)
-        {
-            features = resampled is not null ? _extractor.Extract(resampled, rate).Values : Features(samples, sampleRate);
-        }
-
-        return (features, cnn.LogMel.Extract(atRate, rate));
+        int rate = logMelRate!.Value;
+        var logMel = rate == target ? cnn.LogMel.Extract(atTarget, rate)
+            : cnn.LogMel.Extract(sampleRate == rate ? samples : PolyphaseResampler.Create(sampleRate, rate).Resample(samples), rate);
+        return (features, logMel);
     }
 
     private void CheckAudible(ReadOnlySpan<float> samples)
@@ -333,15 +332,12 @@ public sealed class EmotionEngine : IDisposable
     private float[] Features(ReadOnlySpan<float> samples, int sampleRate)
     {
         CheckAudible(samples);
-
-        int target = _extractor.Options.SampleRate;
-        if (sampleRate == target)
-        {
-            return _extractor.Extract(samples, sampleRate).Values;
-        }
-
-        return _extractor.Extract(ResamplerFor(sampleRate).Resample(samples), target).Values;
+        return _extractor.Extract(AtModelRate(samples, sampleRate), _extractor.Options.SampleRate).Values;
     }
+
+    /// <summary>The samples at the pooled vector's rate: as they are, or through the cached resampler.</summary>
+    private ReadOnlySpan<float> AtModelRate(ReadOnlySpan<float> samples, int sampleRate) =>
+        sampleRate == _extractor.Options.SampleRate ? samples : ResamplerFor(sampleRate).Resample(samples);
 
     /// <summary>
     /// The resampler from <paramref name="sampleRate"/> to the model's rate. Filter design costs more than filtering

@@ -333,8 +333,8 @@ internal sealed class FrameAnalyzer
 
     private FeatureMatrix Chroma(float[] spectrogram, int frames, int bins, double tuning)
     {
-        var bank = _chromaBanks.GetOrAdd(Math.Round(tuning, 9), tu => FilterBanks.Chroma(
-            _options.Stft.FftSize, _options.SampleRate, _options.Chroma.BinCount, tu, 5.0, 2.0, 2, true));
+        var bank = _chromaBanks.GetOrAdd(Math.Round(tuning, 9), tu => ChromaFilterBank.Create(
+            _options.Stft.FftSize, _options.SampleRate, _options.Chroma.BinCount, tu, 5.0, 2.0));
         int count = bank.Length;
         var chroma = new FeatureMatrix(count, frames);
         Span<float> column = stackalloc float[count];

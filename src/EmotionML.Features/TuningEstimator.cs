@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace EmotionML.Features;
 
 /// <summary>
@@ -15,6 +19,8 @@ internal sealed class TuningEstimator
 
     private readonly List<float> _pitches = new();
     private readonly List<float> _magnitudes = new();
+    private (int Bins, int SampleRate, int FftSize) _rangeKey;
+    private (int First, int End) _range;
 
     public void Reset()
     {
@@ -28,39 +34,77 @@ internal sealed class TuningEstimator
         float max = System.Numerics.Tensors.TensorPrimitives.Max(s);
         float reference = Threshold * max;
         float binHz = (float)sampleRate / fftSize;
-        double fmax = Math.Min(MaxFrequency, sampleRate / 2.0);
-        int first = Math.Max(1, (int)Math.Ceiling(MinFrequency / (sampleRate / (double)fftSize)));
-        int last = s.Length - 2;
-        for (int k = first; k <= last; k++)
+        if (_rangeKey != (s.Length, sampleRate, fftSize))
         {
-            double f = k * (double)sampleRate / fftSize;
-            if (f < MinFrequency)
-            {
-                continue;
-            }
+            _range = BinRange(s.Length, sampleRate, fftSize);
+            _rangeKey = (s.Length, sampleRate, fftSize);
+        }
 
-            if (f >= fmax)
+        (int first, int end) = _range;
+        int k = first;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Eight bins at a time: most hold no peak; the bins that do are handled one by one, in order.
+            ref float s0 = ref MemoryMarshal.GetReference(s);
+            var r = Vector256.Create(reference);
+            for (; k <= end - Vector256<float>.Count; k += Vector256<float>.Count)
             {
-                break;
+                var x = Vector256.LoadUnsafe(ref s0, (nuint)k);
+                var xl = Vector256.LoadUnsafe(ref s0, (nuint)(k - 1));
+                var xr = Vector256.LoadUnsafe(ref s0, (nuint)(k + 1));
+                x = Vector256.ConditionalSelect(Vector256.GreaterThan(x, r), x, Vector256<float>.Zero);
+                xl = Vector256.ConditionalSelect(Vector256.GreaterThan(xl, r), xl, Vector256<float>.Zero);
+                xr = Vector256.ConditionalSelect(Vector256.GreaterThan(xr, r), xr, Vector256<float>.Zero);
+                uint peaks = (Vector256.GreaterThan(x, xl) & Vector256.GreaterThanOrEqual(x, xr)).ExtractMostSignificantBits();
+                while (peaks != 0)
+                {
+                    AddPeak(s, k + BitOperations.TrailingZeroCount(peaks), binHz);
+                    peaks &= peaks - 1;
+                }
             }
+        }
 
+        for (; k < end; k++)
+        {
             // localmax of S * (S > ref): x[k] > x[k-1] and x[k] >= x[k+1]
             float x = s[k] > reference ? s[k] : 0f;
             float xl = s[k - 1] > reference ? s[k - 1] : 0f;
             float xr = s[k + 1] > reference ? s[k + 1] : 0f;
-            if (!(x > xl && x >= xr))
+            if (x > xl && x >= xr)
             {
-                continue;
+                AddPeak(s, k, binHz);
             }
+        }
+    }
 
-            float a = s[k + 1] + s[k - 1] - 2 * s[k];
-            float b = (s[k + 1] - s[k - 1]) / 2;
-            float shift = Math.Abs(b) >= Math.Abs(a) ? 0f : -b / a;
-            float dskew = 0.5f * b * shift;
-            _pitches.Add((float)((k + (double)shift) * binHz));
-            _magnitudes.Add(s[k] + dskew);
+    /// <summary>The bins piptrack searches, [first, end): 150 Hz &lt;= f &lt; min(4000 Hz, Nyquist), neighbours on both sides.</summary>
+    private static (int First, int End) BinRange(int bins, int sampleRate, int fftSize)
+    {
+        double fmax = Math.Min(MaxFrequency, sampleRate / 2.0);
+        int first = Math.Max(1, (int)Math.Ceiling(MinFrequency / (sampleRate / (double)fftSize)));
+        while (first < bins && first * (double)sampleRate / fftSize < MinFrequency)
+        {
+            first++;
         }
 
+        int end = first;
+        while (end <= bins - 2 && end * (double)sampleRate / fftSize < fmax)
+        {
+            end++;
+        }
+
+        return (first, end);
+    }
+
+    /// <summary>The parabolic-interpolated frequency and magnitude of the peak at bin k.</summary>
+    private void AddPeak(ReadOnlySpan<float> s, int k, float binHz)
+    {
+        float a = s[k + 1] + s[k - 1] - 2 * s[k];
+        float b = (s[k + 1] - s[k - 1]) / 2;
+        float shift = Math.Abs(b) >= Math.Abs(a) ? 0f : -b / a;
+        float dskew = 0.5f * b * shift;
+        _pitches.Add((float)((k + (double)shift) * binHz));
+        _magnitudes.Add(s[k] + dskew);
     }
 
     /// <summary>The estimated tuning in fractions of a bin, in [-0.5, 0.5); 0 when there are no peaks.</summary>

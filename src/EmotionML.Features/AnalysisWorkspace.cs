@@ -12,8 +12,6 @@ internal sealed class AnalysisWorkspace
         Fft = new RealFft64(n);
         ReDouble = new double[bins];
         ImDouble = new double[bins];
-        Re = new float[bins];
-        Im = new float[bins];
         Power = new float[bins];
         Magnitude = new float[bins];
         Scratch = new float[bins];
@@ -32,10 +30,6 @@ internal sealed class AnalysisWorkspace
     public double[] ReDouble { get; }
 
     public double[] ImDouble { get; }
-
-    public float[] Re { get; }
-
-    public float[] Im { get; }
 
     public float[] Power { get; }
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NWaves.Filters.Fda;
 
 namespace EmotionML.Features;
@@ -121,11 +123,7 @@ internal sealed class FrameAnalyzer
             {
                 // Double precision, then kept in float32 as librosa's complex64 STFT.
                 ws.Fft.Forward(pad.Slice(t * hop, n), _window, ws.ReDouble, ws.ImDouble);
-                TensorPrimitives.ConvertTruncating(ws.ReDouble, ws.Re);
-                TensorPrimitives.ConvertTruncating(ws.ImDouble, ws.Im);
-                TensorPrimitives.Multiply(ws.Re, ws.Re, power);
-                TensorPrimitives.MultiplyAdd(ws.Im, ws.Im, power, power);
-                TensorPrimitives.Sqrt(power, magnitude);
+                PowerAndMagnitude(ws.ReDouble, ws.ImDouble, power, magnitude);
 
                 if (wantMel)
                 {
@@ -230,6 +228,42 @@ internal sealed class FrameAnalyzer
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// |X|² and |X| in float32 from the double-precision bins, as librosa gets them from its complex64 STFT: each bin
+    /// rounded to float, then re² + im² and its square root. One pass, eight bins at a time (it was five passes).
+    /// </summary>
+    private static void PowerAndMagnitude(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<float> power, Span<float> magnitude)
+    {
+        int bins = power.Length, k = 0;
+        if (re.Length < bins || im.Length < bins || magnitude.Length < bins)
+        {
+            throw new ArgumentException("The spectra must hold every bin.");
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double r0 = ref MemoryMarshal.GetReference(re);
+            ref double i0 = ref MemoryMarshal.GetReference(im);
+            ref float p0 = ref MemoryMarshal.GetReference(power);
+            ref float m0 = ref MemoryMarshal.GetReference(magnitude);
+            for (; k <= bins - Vector256<float>.Count; k += Vector256<float>.Count)
+            {
+                var r = Vector256.Narrow(Vector256.LoadUnsafe(ref r0, (nuint)k), Vector256.LoadUnsafe(ref r0, (nuint)(k + 4)));
+                var i = Vector256.Narrow(Vector256.LoadUnsafe(ref i0, (nuint)k), Vector256.LoadUnsafe(ref i0, (nuint)(k + 4)));
+                var p = r * r + i * i;
+                p.StoreUnsafe(ref p0, (nuint)k);
+                Vector256.Sqrt(p).StoreUnsafe(ref m0, (nuint)k);
+            }
+        }
+
+        for (; k < bins; k++)
+        {
+            float r = (float)re[k], i = (float)im[k];
+            power[k] = r * r + i * i;
+            magnitude[k] = MathF.Sqrt(power[k]);
+        }
     }
 
     private void SpectralShape(ReadOnlySpan<float> magnitude, Span<float> scratch, int t, FeatureMatrix? centroid, FeatureMatrix? bandwidth, FeatureMatrix? rolloff)

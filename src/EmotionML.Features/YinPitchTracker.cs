@@ -70,8 +70,15 @@ internal sealed class YinPitchTracker
 
     private float Estimate()
     {
+        // The energy of the first W samples (e0, used below) is the running sum's value after W terms: one pass.
         double energy = 0;
-        for (int i = 0; i < _frameLength; i++)
+        for (int i = 0; i < _window; i++)
+        {
+            energy += (double)_frame[i] * _frame[i];
+        }
+
+        double e0 = energy;
+        for (int i = _window; i < _frameLength; i++)
         {
             energy += (double)_frame[i] * _frame[i];
         }
@@ -98,12 +105,6 @@ internal sealed class YinPitchTracker
         _fft.Inverse(_re1, _im1, _corr);
 
         // d(tau) = E(0..W) + E(tau..tau+W) - 2 r(tau)
-        double e0 = 0;
-        for (int j = 0; j < _window; j++)
-        {
-            e0 += (double)_frame[j] * _frame[j];
-        }
-
         double et = e0;
         double running = 0;
         _norm[0] = 1;

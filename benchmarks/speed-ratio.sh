@@ -7,8 +7,8 @@
 # Clips: the first N RAVDESS clips under ../shared (default 300; or $EMOTIONML_SHARED), else data/samples.
 # librosa side: ../shared/anchors/librosa-speed/run.sh over the first M of the same clips (default 30); skipped,
 # with a note, where librosa or its Python stack is absent (see that folder's README for the set-up).
-# Prints the CPU model, its widest vector instruction set, both throughputs (audio-seconds per CPU-second,
-# user + sys from /usr/bin/time) and their ratio.
+# Prints the CPU model, its widest vector instruction set, the throughputs (audio-seconds per CPU-second, user + sys
+# from /usr/bin/time) of the portable build, of the published (ReadyToRun) one and of librosa, and the ratios.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 clips=300 librosa_clips=30 runs=3
@@ -30,8 +30,12 @@ isa=AVX2; grep -q avx512f /proc/cpuinfo && isa=AVX-512 || { grep -q avx2 /proc/c
 echo "machine: $cpu, $(nproc) cores, widest vectors: $isa, $(date -u +%F)"
 
 out=${TMPDIR:-/tmp}/emotionml-speed-ratio
-mkdir -p "$out"
-dotnet build "$repo/src/EmotionML.Cli" -c Release -o "$out/cli" -v quiet -nologo >/dev/null
+rm -rf "$out" && mkdir -p "$out"
+# Two builds of the same code: the portable one (what `dotnet run` and the EmotionML.Tool package run: JIT) and the
+# published one for this machine (ReadyToRun, see src/EmotionML.Cli/EmotionML.Cli.csproj).
+rid=linux-x64; [[ $(uname -m) == aarch64 ]] && rid=linux-arm64
+dotnet build "$repo/src/EmotionML.Cli" -c Release -o "$out/portable" -v quiet -nologo >/dev/null
+dotnet publish "$repo/src/EmotionML.Cli" -c Release -r "$rid" -o "$out/published" -v quiet -nologo >/dev/null
 timer=/usr/bin/time
 [[ -x $timer ]] || { echo "/usr/bin/time is missing (apt-get install time)" >&2; exit 3; }
 
@@ -45,20 +49,28 @@ EOF
 )
 [[ -n $audio ]] || { echo "python3 is needed to sum the clips' durations" >&2; exit 3; }
 
-best=""
+declare -A best
 for ((r = 1; r <= runs; r++)); do
-  cpu_s=$(taskset -c 0 "$timer" -f '%U %S' "$out/cli/EmotionML.Cli" features "${files[@]}" --threads 1 --format json \
-    --out "$out/features.json" 2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}')
-  echo "emotionml features, run $r: ${#files[@]} clips, ${audio} s of audio, ${cpu_s} s CPU"
-  if [[ -z $best ]] || awk "BEGIN{exit !($cpu_s < $best)}"; then best=$cpu_s; fi
+  for build in portable published; do
+    cpu_s=$(taskset -c 0 "$timer" -f '%U %S' "$out/$build/EmotionML.Cli" features "${files[@]}" --threads 1 --format json \
+      --out "$out/features-$build.json" 2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}')
+    echo "emotionml features ($build), run $r: ${#files[@]} clips, ${audio} s of audio, ${cpu_s} s CPU"
+    if [[ -z ${best[$build]:-} ]] || awk "BEGIN{exit !($cpu_s < ${best[$build]})}"; then best[$build]=$cpu_s; fi
+  done
 done
-ours=$(awk "BEGIN{printf \"%.0f\", $audio / $best}")
-echo "emotionml: $ours audio-s per CPU-s (best of $runs)"
+cmp -s "$out/features-portable.json" "$out/features-published.json" || { echo "the two builds' features differ" >&2; exit 4; }
+declare -A ours
+for build in portable published; do
+  ours[$build]=$(awk "BEGIN{printf \"%.0f\", $audio / ${best[$build]}}")
+  echo "emotionml ($build): ${ours[$build]} audio-s per CPU-s (best of $runs)"
+done
 
 librosa_run=$shared/anchors/librosa-speed/run.sh
 if [[ -x $librosa_run ]] && theirs=$("$librosa_run" "${files[@]:0:$librosa_clips}" 2>/dev/null); then
   echo "librosa 0.10.2: $theirs audio-s per CPU-s (${librosa_clips} clips)"
-  echo "ratio: $(awk "BEGIN{printf \"%.1f\", $ours / $theirs}")x"
+  for build in portable published; do
+    echo "ratio ($build): $(awk "BEGIN{printf \"%.1f\", ${ours[$build]} / $theirs}")x"
+  done
 else
   echo "librosa side skipped: $librosa_run failed or is absent (set-up in its README)"
 fi

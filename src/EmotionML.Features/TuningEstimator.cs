@@ -22,6 +22,9 @@ internal sealed class TuningEstimator
     private (int Bins, int SampleRate, int FftSize) _rangeKey;
     private (int First, int End) _range;
 
+    /// <summary>Peaks gathered since the last <see cref="Reset"/>.</summary>
+    public int PeakCount => _pitches.Count;
+
     public void Reset()
     {
         _pitches.Clear();
@@ -97,7 +100,7 @@ internal sealed class TuningEstimator
     }
 
     /// <summary>The parabolic-interpolated frequency and magnitude of the peak at bin k.</summary>
-    private void AddPeak(ReadOnlySpan<float> s, int k, float binHz)
+    internal void AddPeak(ReadOnlySpan<float> s, int k, float binHz)
     {
         float a = s[k + 1] + s[k - 1] - 2 * s[k];
         float b = (s[k + 1] - s[k - 1]) / 2;

@@ -1,0 +1,132 @@
+namespace EmotionML.Features.Tests;
+
+/// <summary>
+/// The vectorised per-frame kernels against plain one-value-at-a-time versions of librosa's definitions, on spectra
+/// shaped like speech (falling with frequency), rising, flat, with ties and random, at FFT sizes whose bands are
+/// shorter and longer than a vector. (NaN cannot reach them: the extractor refuses non-finite samples.)
+/// </summary>
+public sealed class SpectralKernelTests
+{
+    public static TheoryData<string> Shapes => new() { "speech", "rising", "flat", "ties", "random" };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Spectral_contrast_peaks_and_valleys_equal_a_sort_of_each_band(string shape)
+    {
+        var options = new SpectralContrastOptions();
+        foreach (var (sampleRate, fftSize) in new[] { (16000, 2048), (16000, 512), (22050, 2048), (16000, 256) })
+        {
+            var bands = new SpectralContrastBands(options, sampleRate, fftSize);
+            var random = new Random(fftSize + sampleRate);
+            for (int frame = 0; frame < 20; frame++)
+            {
+                var magnitude = Spectrum(shape, fftSize / 2 + 1, random);
+                var peak = new float[bands.Rows];
+                var valley = new float[bands.Rows];
+                bands.Compute(magnitude, peak, valley);
+                var (expectedPeak, expectedValley) = ByFullSort(magnitude, options, sampleRate, fftSize);
+                Assert.Equal(expectedPeak, peak);
+                Assert.Equal(expectedValley, valley);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void The_tuning_estimate_equals_a_bin_by_bin_peak_search(string shape)
+    {
+        foreach (var (sampleRate, fftSize) in new[] { (16000, 2048), (22050, 2048), (16000, 512) })
+        {
+            var random = new Random(fftSize * 3 + sampleRate);
+            var estimator = new TuningEstimator();
+            var reference = new ReferenceTuning();
+            for (int frame = 0; frame < 30; frame++)
+            {
+                var s = Spectrum(shape, fftSize / 2 + 1, random);
+                estimator.AddFrame(s, sampleRate, fftSize);
+                reference.AddFrame(s, sampleRate, fftSize);
+            }
+
+            Assert.Equal(reference.Peaks, estimator.PeakCount);
+            Assert.Equal(reference.Estimate(12), estimator.Estimate(12));
+        }
+    }
+
+    private static float[] Spectrum(string shape, int bins, Random random)
+    {
+        var s = new float[bins];
+        for (int k = 0; k < bins; k++)
+        {
+            double harmonic = 1 + Math.Cos(k * 0.37 + random.NextDouble());
+            s[k] = shape switch
+            {
+                "speech" => (float)(harmonic * Math.Exp(-k / 150.0) + 1e-4 * random.NextDouble()),
+                "rising" => (float)(harmonic * (k + 1) / bins),
+                "flat" => 0.5f,
+                "ties" => random.Next(4) * 0.25f,
+                _ => (float)random.NextDouble(),
+            };
+        }
+
+        return s;
+    }
+
+    /// <summary>librosa's spectral_contrast band by band: sort, mean of the take smallest and of the take largest.</summary>
+    private static (float[] Peak, float[] Valley) ByFullSort(float[] magnitude, SpectralContrastOptions options, int sampleRate, int fftSize)
+    {
+        int bands = options.BandCount + 1;
+        var peak = new float[bands];
+        var valley = new float[bands];
+        for (int k = 0; k < bands; k++)
+        {
+            double low = k == 0 ? 0 : options.MinFrequency * Math.Pow(2, k - 1), high = options.MinFrequency * Math.Pow(2, k);
+            var selected = Enumerable.Range(0, magnitude.Length).Where(b => b * (double)sampleRate / fftSize >= low && b * (double)sampleRate / fftSize <= high).ToList();
+            int first = selected[0] - (k > 0 ? 1 : 0), last = k == bands - 1 ? magnitude.Length - 1 : selected[^1];
+            int count = last - first + 1;
+            int take = Math.Max(1, (int)Math.Round(options.Quantile * count, MidpointRounding.ToEven));
+            var band = magnitude.Skip(first).Take(k < bands - 1 ? count - 1 : count).ToArray();
+            take = Math.Min(take, band.Length);
+            var ascending = band.OrderBy(v => v).ToArray();
+            float lowSum = 0, highSum = 0;
+            for (int i = 0; i < take; i++)
+            {
+                lowSum += ascending[i];
+                highSum += ascending[^(i + 1)];
+            }
+
+            valley[k] = take == 1 ? ascending[0] : lowSum / take;
+            peak[k] = take == 1 ? ascending[^1] : highSum / take;
+        }
+
+        return (peak, valley);
+    }
+
+    /// <summary>piptrack's local maxima above 0.1 × the frame maximum between 150 and 4000 Hz, one bin at a time.</summary>
+    private sealed class ReferenceTuning
+    {
+        private readonly TuningEstimator _inner = new();
+
+        public int Peaks => _inner.PeakCount;
+
+        public void AddFrame(float[] s, int sampleRate, int fftSize)
+        {
+            float reference = 0.1f * System.Numerics.Tensors.TensorPrimitives.Max(s);
+            for (int k = 1; k <= s.Length - 2; k++)
+            {
+                double f = k * (double)sampleRate / fftSize;
+                if (f < 150 || f >= Math.Min(4000, sampleRate / 2.0))
+                {
+                    continue;
+                }
+
+                float x = s[k] > reference ? s[k] : 0f, xl = s[k - 1] > reference ? s[k - 1] : 0f, xr = s[k + 1] > reference ? s[k + 1] : 0f;
+                if (x > xl && x >= xr)
+                {
+                    _inner.AddPeak(s, k, (float)sampleRate / fftSize);
+                }
+            }
+        }
+
+        public double Estimate(int binsPerOctave) => _inner.Estimate(binsPerOctave);
+    }
+}

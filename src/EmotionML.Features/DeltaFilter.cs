@@ -17,20 +17,22 @@ internal static class DeltaFilter
             return output;
         }
 
+        // The least-squares denominator depends on the window length alone: once, not once per frame and row.
+        double fullDenominator = Denominator(width);
         for (int r = 0; r < input.Rows; r++)
         {
             var x = input.Row(r);
             var y = output.Row(r);
             if (frames < width)
             {
-                y.Fill(Slope(x, 0, frames));
+                y.Fill(Slope(x, 0, frames, Denominator(frames)));
                 continue;
             }
 
             int half = width / 2;
             for (int t = half; t < frames - half; t++)
             {
-                y[t] = Slope(x, t - half, width);
+                y[t] = Slope(x, t - half, width, fullDenominator);
             }
 
             y[..half].Fill(y[half]);
@@ -40,16 +42,27 @@ internal static class DeltaFilter
         return output;
     }
 
-    private static float Slope(ReadOnlySpan<float> x, int start, int count)
+    private static float Slope(ReadOnlySpan<float> x, int start, int count, double den)
     {
-        double centre = (count - 1) / 2.0, num = 0, den = 0;
+        double centre = (count - 1) / 2.0, num = 0;
         for (int i = 0; i < count; i++)
         {
-            double k = i - centre;
-            num += k * x[start + i];
-            den += k * k;
+            num += (i - centre) * x[start + i];
         }
 
         return (float)(num / den);
+    }
+
+    /// <summary>Σ (i - centre)² over the window, summed in the same order as ever.</summary>
+    private static double Denominator(int count)
+    {
+        double centre = (count - 1) / 2.0, den = 0;
+        for (int i = 0; i < count; i++)
+        {
+            double k = i - centre;
+            den += k * k;
+        }
+
+        return den;
     }
 }

@@ -47,34 +47,39 @@ internal static class Pooling
     {
         public static RowStatistics Of(ReadOnlySpan<float> row, ReadOnlySpan<float> mask)
         {
-            double n = 0, sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
-            for (int t = 0; t < row.Length; t++)
+            if (!mask.IsEmpty)
             {
-                if (!mask.IsEmpty && mask[t] == 0)
+                // Only the frames the mask marks, gathered in order: the same sums as skipping the others.
+                var kept = new float[row.Length];
+                int count = 0;
+                for (int t = 0; t < row.Length; t++)
                 {
-                    continue;
+                    if (mask[t] != 0)
+                    {
+                        kept[count++] = row[t];
+                    }
                 }
 
-                n++;
-                sum += row[t];
-                min = Math.Min(min, row[t]);
-                max = Math.Max(max, row[t]);
+                return Of(kept.AsSpan(0, count), default);
             }
 
-            if (n == 0)
+            if (row.IsEmpty)
             {
                 return default;
             }
 
-            double mean = sum / n, m2 = 0, m3 = 0, m4 = 0;
-            for (int t = 0; t < row.Length; t++)
+            double n = row.Length, sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
+            foreach (float v in row)
             {
-                if (!mask.IsEmpty && mask[t] == 0)
-                {
-                    continue;
-                }
+                sum += v;
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
 
-                double d = row[t] - mean, d2 = d * d;
+            double mean = sum / n, m2 = 0, m3 = 0, m4 = 0;
+            foreach (float v in row)
+            {
+                double d = v - mean, d2 = d * d;
                 m2 += d2;
                 m3 += d2 * d;
                 m4 += d2 * d2;

@@ -80,6 +80,95 @@ internal sealed class TuningEstimator
         }
     }
 
+    /// <summary>
+    /// numpy's median of the peak magnitudes (the mean of the two middle values when the count is even), by
+    /// selection instead of a full sort: the same order statistics, so the same value. Quickselect with a
+    /// median-of-three pivot; a sort finishes the job if the partitioning goes badly, so it never turns quadratic.
+    /// </summary>
+    internal static float Median(float[] values)
+    {
+        int n = values.Length;
+        foreach (float v in values)
+        {
+            if (float.IsNaN(v))
+            {
+                // Array.Sort's order for NaN, which comparisons cannot give.
+                Array.Sort(values);
+                return n % 2 == 1 ? values[n / 2] : (float)((values[n / 2 - 1] + (double)values[n / 2]) / 2);
+            }
+        }
+
+        int k = n / 2;
+        float upper = Select(values, k);
+        if (n % 2 == 1)
+        {
+            return upper;
+        }
+
+        // Everything before position k is at most the k-th value: the other middle value is their maximum.
+        float lower = values[0];
+        for (int i = 1; i < k; i++)
+        {
+            lower = Math.Max(lower, values[i]);
+        }
+
+        return (float)((lower + (double)upper) / 2);
+    }
+
+    /// <summary>The k-th smallest value (0-based); reorders the array so that no value before k is larger.</summary>
+    private static float Select(float[] a, int k)
+    {
+        int lo = 0, hi = a.Length - 1;
+        int budget = 2 * (BitOperations.Log2((uint)a.Length) + 2);
+        while (hi > lo)
+        {
+            if (budget-- == 0)
+            {
+                Array.Sort(a, lo, hi - lo + 1);
+                return a[k];
+            }
+
+            float x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi];
+            float pivot = Math.Max(Math.Min(x, y), Math.Min(Math.Max(x, y), z));
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (a[i] < pivot)
+                {
+                    i++;
+                }
+
+                while (a[j] > pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (a[i], a[j]) = (a[j], a[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            // Now a[lo..j] <= pivot <= a[i..hi], and anything between j and i equals the pivot.
+            if (k <= j)
+            {
+                hi = j;
+            }
+            else if (k >= i)
+            {
+                lo = i;
+            }
+            else
+            {
+                return a[k];
+            }
+        }
+
+        return a[k];
+    }
+
     /// <summary>The bins piptrack searches, [first, end): 150 Hz &lt;= f &lt; min(4000 Hz, Nyquist), neighbours on both sides.</summary>
     private static (int First, int End) BinRange(int bins, int sampleRate, int fftSize)
     {
@@ -118,10 +207,7 @@ internal sealed class TuningEstimator
             return 0.0;
         }
 
-        var sorted = _magnitudes.ToArray();
-        Array.Sort(sorted);
-        int n = sorted.Length;
-        float median = n % 2 == 1 ? sorted[n / 2] : (float)((sorted[n / 2 - 1] + (double)sorted[n / 2]) / 2);
+        float median = Median(_magnitudes.ToArray());
 
         var edges = new double[HistogramBins + 1];
         double step = 1.0 / HistogramBins;

@@ -130,3 +130,30 @@ public sealed class SpectralKernelTests
         public double Estimate(int binsPerOctave) => _inner.Estimate(binsPerOctave);
     }
 }
+
+public sealed class MedianTests
+{
+    [Fact]
+    public void The_median_by_selection_equals_the_median_of_a_sorted_copy()
+    {
+        var random = new Random(7);
+        foreach (int n in new[] { 1, 2, 3, 4, 5, 10, 31, 64, 1000, 4097 })
+        {
+            foreach (string shape in new[] { "random", "sorted", "reversed", "ties", "constant", "organ" })
+            {
+                var values = Enumerable.Range(0, n).Select(i => shape switch
+                {
+                    "sorted" => i * 0.5f,
+                    "reversed" => (n - i) * 0.5f,
+                    "ties" => random.Next(3),
+                    "constant" => 1f,
+                    "organ" => Math.Min(i, n - i),
+                    _ => (float)random.NextDouble(),
+                }).ToArray();
+                var sorted = values.OrderBy(v => v).ToArray();
+                float expected = n % 2 == 1 ? sorted[n / 2] : (float)((sorted[n / 2 - 1] + (double)sorted[n / 2]) / 2);
+                Assert.Equal(expected, TuningEstimator.Median(values));
+            }
+        }
+    }
+}

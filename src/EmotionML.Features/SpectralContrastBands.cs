@@ -114,57 +114,119 @@ internal sealed class SpectralContrastBands
     /// The <paramref name="take"/> smallest (ascending) and largest (descending) values, by insertion: take is small.
     /// A speech spectrum falls with frequency within a band, so the largest values are searched from the band's
     /// low end and the smallest from its high end: scanned that way, few values enter the running selection (read
-    /// in one direction, nearly every value would be a new minimum and shift the whole selection). Blocks of eight
-    /// values that cannot enter are skipped with one vector comparison. The result does not depend on the order of
-    /// reading: the selections are the same values, sorted.
+    /// in one direction, nearly every value would be a new minimum and shift the whole selection). With vectors,
+    /// blocks of eight values that cannot enter are skipped with one comparison and each selection lives in one
+    /// vector. The result does not depend on the order of reading: the selections are the same values, sorted.
     /// </summary>
     private static void SelectExtremes(ReadOnlySpan<float> values, int take, Span<float> low, Span<float> high)
     {
-        low.Fill(float.PositiveInfinity);
-        high.Fill(float.NegativeInfinity);
-        const int width = 8;
-        bool vectors = Vector256.IsHardwareAccelerated;
-        ref float first = ref MemoryMarshal.GetReference(values);
-
-        float highMin = float.NegativeInfinity;
-        int i = 0;
-        if (vectors)
+        if (Vector256.IsHardwareAccelerated && take <= Vector256<float>.Count)
         {
-            for (; i <= values.Length - width; i += width)
-            {
-                // Only the lanes above the cut can enter (the cut only rises), in order.
-                uint lanes = Vector256.GreaterThan(Vector256.LoadUnsafe(ref first, (nuint)i), Vector256.Create(highMin)).ExtractMostSignificantBits();
-                for (; lanes != 0; lanes &= lanes - 1)
-                {
-                    InsertLargest(values[i + BitOperations.TrailingZeroCount(lanes)], take, high, ref highMin);
-                }
-            }
+            SelectExtremesInVectors(values, take, low, high);
+            return;
         }
 
-        for (; i < values.Length; i++)
+        low.Fill(float.PositiveInfinity);
+        high.Fill(float.NegativeInfinity);
+        float highMin = float.NegativeInfinity;
+        for (int i = 0; i < values.Length; i++)
         {
             InsertLargest(values[i], take, high, ref highMin);
         }
 
         float lowMax = float.PositiveInfinity;
-        i = values.Length;
-        if (vectors)
+        for (int i = values.Length - 1; i >= 0; i--)
         {
-            for (; i >= width; i -= width)
+            InsertSmallest(values[i], take, low, ref lowMax);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="SelectExtremes"/> for take &lt;= 8 (every band at the default quantile): each selection is one
+    /// sorted vector, and a value enters it without a loop, by comparing it with every lane and with every lane's
+    /// left neighbour (lanes that stay, the lane it takes, lanes that shift right). Lanes past take are carried
+    /// along and never read.
+    /// </summary>
+    private static void SelectExtremesInVectors(ReadOnlySpan<float> values, int take, Span<float> low, Span<float> high)
+    {
+        const int width = 8;
+        ref float first = ref MemoryMarshal.GetReference(values);
+
+        // Largest, descending, read from the band's low end.
+        var largest = Vector256.Create(float.NegativeInfinity);
+        float highMin = float.NegativeInfinity;
+        int i = 0;
+        for (; i < values.Length; i += width)
+        {
+            uint lanes;
+            if (i <= values.Length - width)
             {
-                // Only the lanes below the cut can enter (the cut only falls), from the block's top down.
-                uint lanes = Vector256.LessThan(Vector256.LoadUnsafe(ref first, (nuint)(i - width)), Vector256.Create(lowMax)).ExtractMostSignificantBits();
-                for (; lanes != 0; lanes &= ~(1u << (31 - BitOperations.LeadingZeroCount(lanes))))
+                lanes = Vector256.GreaterThan(Vector256.LoadUnsafe(ref first, (nuint)i), Vector256.Create(highMin)).ExtractMostSignificantBits();
+            }
+            else
+            {
+                lanes = (1u << (values.Length - i)) - 1; // the tail, one by one
+            }
+
+            for (; lanes != 0; lanes &= lanes - 1)
+            {
+                float v = values[i + BitOperations.TrailingZeroCount(lanes)];
+                if (v > highMin)
                 {
-                    InsertSmallest(values[i - width + 31 - BitOperations.LeadingZeroCount(lanes)], take, low, ref lowMax);
+                    largest = Enter(largest, v);
+                    highMin = largest.GetElement(take - 1);
                 }
             }
         }
 
-        for (i--; i >= 0; i--)
+        // Smallest, ascending, read from the band's high end: kept negated, as the largest of the negated values
+        // (negation is exact and turns every comparison around).
+        var smallestNegated = Vector256.Create(float.NegativeInfinity);
+        float lowMax = float.PositiveInfinity;
+        for (i = values.Length; i > 0; i -= width)
         {
-            InsertSmallest(values[i], take, low, ref lowMax);
+            int start = i - width;
+            uint lanes;
+            if (start >= 0)
+            {
+                lanes = Vector256.LessThan(Vector256.LoadUnsafe(ref first, (nuint)start), Vector256.Create(lowMax)).ExtractMostSignificantBits();
+            }
+            else
+            {
+                lanes = ((1u << i) - 1) << -start; // the head, one by one
+            }
+
+            // From the block's top lane down.
+            for (; lanes != 0; lanes &= ~(1u << (31 - BitOperations.LeadingZeroCount(lanes))))
+            {
+                float v = values[start + 31 - BitOperations.LeadingZeroCount(lanes)];
+                if (v < lowMax)
+                {
+                    smallestNegated = Enter(smallestNegated, -v);
+                    lowMax = -smallestNegated.GetElement(take - 1);
+                }
+            }
         }
+
+        Span<float> lanesOut = stackalloc float[width];
+        largest.CopyTo(lanesOut);
+        lanesOut[..take].CopyTo(high);
+        (-smallestNegated).CopyTo(lanesOut);
+        lanesOut[..take].CopyTo(low);
+    }
+
+    /// <summary>
+    /// A descending selection with v entered: lanes at least v stay, the first lane below v takes it, the lanes after
+    /// it shift right by one (the last one drops out).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Enter(Vector256<float> descending, float v)
+    {
+        var value = Vector256.Create(v);
+        var shifted = Vector256.Shuffle(descending, Vector256.Create(0, 0, 1, 2, 3, 4, 5, 6));
+        var stays = Vector256.GreaterThanOrEqual(descending, value);
+        var takes = Vector256.GreaterThanOrEqual(shifted, value) | Vector256.Create(-1, 0, 0, 0, 0, 0, 0, 0).AsSingle();
+        return Vector256.ConditionalSelect(stays, descending, Vector256.ConditionalSelect(takes, value, shifted));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace EmotionML.Audio;
 
@@ -232,6 +233,32 @@ internal sealed class WavAudioReader : AudioReader
         return frameCount;
     }
 
+    /// <summary>
+    /// 16-bit PCM to [-1, 1): v / 32768, sixteen samples at a time where vectors are available (the most common WAV;
+    /// multiplying by 2^-15 gives exactly the quotient).
+    /// </summary>
+    private static void ConvertPcm16(ReadOnlySpan<short> pcm, Span<float> samples)
+    {
+        const float scale = 1f / 32768f;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && pcm.Length >= samples.Length)
+        {
+            ref short source = ref MemoryMarshal.GetReference(pcm);
+            ref float target = ref MemoryMarshal.GetReference(samples);
+            for (; i <= samples.Length - Vector256<short>.Count; i += Vector256<short>.Count)
+            {
+                var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref source, (nuint)i));
+                (Vector256.ConvertToSingle(lower) * scale).StoreUnsafe(ref target, (nuint)i);
+                (Vector256.ConvertToSingle(upper) * scale).StoreUnsafe(ref target, (nuint)(i + Vector256<int>.Count));
+            }
+        }
+
+        for (; i < samples.Length; i++)
+        {
+            samples[i] = pcm[i] / 32768f;
+        }
+    }
+
     private void Convert(ReadOnlySpan<byte> bytes, Span<float> samples)
     {
         switch (_encoding)
@@ -244,12 +271,7 @@ internal sealed class WavAudioReader : AudioReader
 
                 break;
             case WavSampleEncoding.Pcm16:
-                var s16 = MemoryMarshal.Cast<byte, short>(bytes);
-                for (int i = 0; i < samples.Length; i++)
-                {
-                    samples[i] = s16[i] / 32768f;
-                }
-
+                ConvertPcm16(MemoryMarshal.Cast<byte, short>(bytes), samples);
                 break;
             case WavSampleEncoding.Pcm24:
                 for (int i = 0, b = 0; i < samples.Length; i++, b += 3)

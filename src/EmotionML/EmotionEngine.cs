@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using EmotionML.Audio;
 using EmotionML.Features;
 
@@ -361,10 +363,27 @@ public sealed class EmotionEngine : IDisposable
     /// <summary>RMS level in dB relative to full scale.</summary>
     private static double RmsDb(ReadOnlySpan<float> samples)
     {
+        // In double, eight running sums at a time (one running sum was a chain of dependent adds: 0.1 ms a clip).
         double power = 0;
-        foreach (float v in samples)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            power += (double)v * v;
+            var lower = Vector256<double>.Zero;
+            var upper = Vector256<double>.Zero;
+            ref float first = ref MemoryMarshal.GetReference(samples);
+            for (; i <= samples.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref first, (nuint)i));
+                lower += lo * lo;
+                upper += hi * hi;
+            }
+
+            power = Vector256.Sum(lower + upper);
+        }
+
+        for (; i < samples.Length; i++)
+        {
+            power += (double)samples[i] * samples[i];
         }
 
         return 10 * Math.Log10(power / samples.Length + 1e-30);

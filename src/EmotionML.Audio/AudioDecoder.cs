@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace EmotionML.Audio;
 
 /// <summary>
@@ -47,48 +49,81 @@ public sealed class AudioDecoder
     public AudioClip Decode(Stream stream, CancellationToken cancellationToken = default)
     {
         using var reader = OpenRead(stream, leaveOpen: true);
-        long maxSamples = Math.Min((long)Math.Ceiling(Options.MaxDuration.TotalSeconds * reader.SampleRate), Options.MaxDecodedSamples);
-        // A header's length is a hint, never a promise: start at most InitialCapacity and grow as samples arrive.
-        long expected = reader.DeclaredLength is { } declared ? Math.Min(Math.Min(declared, maxSamples), InitialCapacity) : ReadBlock;
-        var samples = new float[Math.Clamp(expected, 0, Math.Min(maxSamples, Array.MaxLength))];
-        int count = 0;
-        var probe = new float[1];
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (count == samples.Length)
-            {
-                // Full: is there more? Only then grow (a header's exact length must not double the buffer).
-                if (reader.Read(probe) == 0)
-                {
-                    break;
-                }
-
-                if (samples.Length >= maxSamples)
-                {
-                    throw new AudioDecodeException(AudioErrorKind.TooLong, $"The audio is longer than Decode holds in memory ({Options.MaxDuration}, at most {Options.MaxDecodedSamples} samples); read it incrementally with OpenRead or raise MaxDuration/MaxDecodedSamples.", reader.Format);
-                }
-
-                Array.Resize(ref samples, (int)Math.Min(Math.Min(maxSamples, Array.MaxLength), Math.Max(ReadBlock, (long)samples.Length * 2)));
-                samples[count++] = probe[0];
-                continue;
-            }
-
-            int n = reader.Read(samples.AsSpan(count, Math.Min(ReadBlock, samples.Length - count)));
-            if (n == 0)
-            {
-                break;
-            }
-
-            count += n;
-        }
-
+        var samples = ReadAll(reader, size => new float[size], _ => { }, out int count, cancellationToken);
         if (count != samples.Length)
         {
             Array.Resize(ref samples, count);
         }
 
         return new AudioClip(samples, reader.SampleRate, reader.SourceChannels, reader.Format, reader.IsTruncated);
+    }
+
+    /// <summary>
+    /// <see cref="Decode(Stream, CancellationToken)"/> into a buffer rented from <see cref="ArrayPool{T}.Shared"/>,
+    /// for callers that only need the samples while they work on them (the engine's Predict): a clip of a few
+    /// seconds is a large-object-heap array, and allocating one per call made the GC run a full collection every
+    /// twenty or so predictions.
+    /// </summary>
+    internal RentedSamples DecodeRented(Stream stream, CancellationToken cancellationToken = default)
+    {
+        using var reader = OpenRead(stream, leaveOpen: true);
+        var pool = ArrayPool<float>.Shared;
+        var samples = ReadAll(reader, pool.Rent, buffer => pool.Return(buffer), out int count, cancellationToken);
+        return new RentedSamples(samples, count, reader.SampleRate);
+    }
+
+    /// <summary>Reads every sample into a buffer that grows as samples arrive; returns it and the count filled.</summary>
+    private float[] ReadAll(AudioReader reader, Func<int, float[]> allocate, Action<float[]> release, out int count, CancellationToken cancellationToken)
+    {
+        long maxSamples = Math.Min((long)Math.Ceiling(Options.MaxDuration.TotalSeconds * reader.SampleRate), Options.MaxDecodedSamples);
+        // A header's length is a hint, never a promise: start at most InitialCapacity and grow as samples arrive.
+        long expected = reader.DeclaredLength is { } declared ? Math.Min(Math.Min(declared, maxSamples), InitialCapacity) : ReadBlock;
+        long limit = Math.Min(maxSamples, Array.MaxLength);
+        var samples = allocate((int)Math.Clamp(expected, 0, limit));
+        count = 0;
+        Span<float> probe = stackalloc float[1];
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (count == samples.Length)
+                {
+                    // Full: is there more? Only then grow (a header's exact length must not double the buffer).
+                    if (reader.Read(probe) == 0)
+                    {
+                        break;
+                    }
+
+                    if (samples.Length >= maxSamples)
+                    {
+                        throw new AudioDecodeException(AudioErrorKind.TooLong, $"The audio is longer than Decode holds in memory ({Options.MaxDuration}, at most {Options.MaxDecodedSamples} samples); read it incrementally with OpenRead or raise MaxDuration/MaxDecodedSamples.", reader.Format);
+                    }
+
+                    var larger = allocate((int)Math.Min(limit, Math.Max(ReadBlock, (long)samples.Length * 2)));
+                    samples.AsSpan(0, count).CopyTo(larger);
+                    release(samples);
+                    samples = larger;
+                    samples[count++] = probe[0];
+                    continue;
+                }
+
+                int n = reader.Read(samples.AsSpan(count, Math.Min(ReadBlock, samples.Length - count)));
+                if (n == 0)
+                {
+                    break;
+                }
+
+                count += n;
+            }
+        }
+        catch
+        {
+            release(samples);
+            throw;
+        }
+
+        return samples;
     }
 
     /// <summary>
@@ -213,6 +248,27 @@ public sealed class AudioDecoder
             }
 
             destination.Write(buffer, 0, n);
+        }
+    }
+}
+
+/// <summary>Decoded samples in a buffer rented from <see cref="ArrayPool{T}.Shared"/>; dispose to return it.</summary>
+internal sealed class RentedSamples(float[] buffer, int count, int sampleRate) : IDisposable
+{
+    private float[]? _buffer = buffer;
+
+    /// <summary>The samples (valid until disposed).</summary>
+    public ReadOnlySpan<float> Samples => (_buffer ?? throw new ObjectDisposedException(nameof(RentedSamples))).AsSpan(0, count);
+
+    /// <summary>Their rate.</summary>
+    public int SampleRate { get; } = sampleRate;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _buffer, null) is { } b)
+        {
+            ArrayPool<float>.Shared.Return(b);
         }
     }
 }

@@ -117,8 +117,8 @@ public sealed class EmotionEngine : IDisposable
     public EmotionPrediction Predict(Stream audio, SpeakerProfile? speaker = null)
     {
         ThrowIfDisposed();
-        var clip = _decoder.Decode(audio);
-        return Predict(clip.Samples, clip.SampleRate, speaker);
+        using var decoded = _decoder.DecodeRented(audio);
+        return Predict(decoded.Samples, decoded.SampleRate, speaker);
     }
 
     /// <summary>Recognises the emotion in mono samples at any rate (resampled to the model's rate).</summary>

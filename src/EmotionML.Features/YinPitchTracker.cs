@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace EmotionML.Features;
 
 /// <summary>
@@ -20,6 +23,8 @@ internal sealed class YinPitchTracker
     private readonly float[] _head;
     private readonly double[] _re1, _im1, _re2, _im2, _corr;
     private readonly double[] _norm;
+    private double _e0, _et, _running; // the running sums behind _norm[1.._computed] for the current frame
+    private int _computed;
 
     public YinPitchTracker(PitchOptions options, int sampleRate)
     {
@@ -94,7 +99,27 @@ internal sealed class YinPitchTracker
         _fft.Forward(_frame, ReadOnlySpan<double>.Empty, _re1, _im1);
         _fft.Forward(_head, ReadOnlySpan<double>.Empty, _re2, _im2);
         double scale = 1.0 / _frameLength;
-        for (int k = 0; k < _re1.Length; k++)
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Four bins at a time, the same operations per bin.
+            ref double r1 = ref MemoryMarshal.GetArrayDataReference(_re1);
+            ref double i1 = ref MemoryMarshal.GetArrayDataReference(_im1);
+            ref double r2 = ref MemoryMarshal.GetArrayDataReference(_re2);
+            ref double i2 = ref MemoryMarshal.GetArrayDataReference(_im2);
+            var s = Vector256.Create(scale);
+            for (; k <= _re1.Length - Vector256<double>.Count; k += Vector256<double>.Count)
+            {
+                var a = Vector256.LoadUnsafe(ref r1, (nuint)k);
+                var b = Vector256.LoadUnsafe(ref i1, (nuint)k);
+                var c = Vector256.LoadUnsafe(ref r2, (nuint)k);
+                var d = Vector256.LoadUnsafe(ref i2, (nuint)k);
+                ((a * c + b * d) * s).StoreUnsafe(ref r1, (nuint)k);
+                ((b * c - a * d) * s).StoreUnsafe(ref i1, (nuint)k);
+            }
+        }
+
+        for (; k < _re1.Length; k++)
         {
             double re = _re1[k] * _re2[k] + _im1[k] * _im2[k];
             double im = _im1[k] * _re2[k] - _re1[k] * _im2[k];
@@ -104,26 +129,22 @@ internal sealed class YinPitchTracker
 
         _fft.Inverse(_re1, _im1, _corr);
 
-        // d(tau) = E(0..W) + E(tau..tau+W) - 2 r(tau)
-        double et = e0;
-        double running = 0;
+        // d(tau) = E(0..W) + E(tau..tau+W) - 2 r(tau), normalised by its running mean, computed as far as the search
+        // reads it (a voiced frame's dip comes long before the longest period): the same values as computing all.
+        _e0 = e0;
+        _et = e0;
+        _running = 0;
         _norm[0] = 1;
-        for (int tau = 1; tau < _norm.Length; tau++)
-        {
-            et += (double)_frame[tau + _window - 1] * _frame[tau + _window - 1] - (double)_frame[tau - 1] * _frame[tau - 1];
-            double d = Math.Max(0, e0 + et - 2.0 * _corr[tau]);
-            running += d;
-            _norm[tau] = running > 0 ? d * tau / running : 1;
-        }
+        _computed = 0;
 
         // Cumulative-mean-normalised difference: first dip below the threshold, then down to its local minimum.
         double best = double.MaxValue;
         int bestTau = -1;
         for (int tau = _minPeriod; tau <= _maxPeriod; tau++)
         {
-            if (_norm[tau] < _threshold)
+            if (Norm(tau) < _threshold)
             {
-                while (tau + 1 <= _maxPeriod && _norm[tau + 1] < _norm[tau])
+                while (tau + 1 <= _maxPeriod && Norm(tau + 1) < _norm[tau])
                 {
                     tau++;
                 }
@@ -142,7 +163,7 @@ internal sealed class YinPitchTracker
         double shift = 0;
         if (bestTau > 1 && bestTau + 1 < _norm.Length)
         {
-            double a = _norm[bestTau - 1], b = _norm[bestTau], c = _norm[bestTau + 1];
+            double a = Norm(bestTau - 1), b = Norm(bestTau), c = Norm(bestTau + 1);
             double denom = a - 2 * b + c;
             if (Math.Abs(denom) > 1e-12)
             {
@@ -151,5 +172,20 @@ internal sealed class YinPitchTracker
         }
 
         return (float)(_sampleRate / (bestTau + shift));
+    }
+
+    /// <summary>The normalised difference at <paramref name="tau"/>, extending the running sums up to it first.</summary>
+    private double Norm(int tau)
+    {
+        while (_computed < tau)
+        {
+            int t = ++_computed;
+            _et += (double)_frame[t + _window - 1] * _frame[t + _window - 1] - (double)_frame[t - 1] * _frame[t - 1];
+            double d = Math.Max(0, _e0 + _et - 2.0 * _corr[t]);
+            _running += d;
+            _norm[t] = _running > 0 ? d * t / _running : 1;
+        }
+
+        return _norm[tau];
     }
 }

@@ -26,6 +26,7 @@ internal sealed class RealFft64
     private readonly double[] _postSin;
     private readonly double[] _zr;
     private readonly double[] _zi;
+    private readonly double[] _ones; // the window of an unwindowed transform
 
     public RealFft64(int size)
     {
@@ -70,6 +71,8 @@ internal sealed class RealFft64
 
         _zr = new double[_m];
         _zi = new double[_m];
+        _ones = new double[_n];
+        Array.Fill(_ones, 1.0);
     }
 
     public int Size => _n;
@@ -84,23 +87,8 @@ internal sealed class RealFft64
             throw new ArgumentException("The input and the window must hold at least the FFT size.");
         }
 
-        if (window.IsEmpty)
-        {
-            var rev = _bitReverse;
-            for (int k = 0; k < _m; k++)
-            {
-                int r = rev[k];
-                zr[r] = input[2 * k];
-                zi[r] = input[2 * k + 1];
-            }
-
-            FirstStages(zr, zi);
-        }
-        else
-        {
-            WindowFirstStages(input, window);
-        }
-
+        // No window is a window of ones: x · 1.0 is x exactly, so one fused path serves both.
+        WindowFirstStages(input, window.IsEmpty ? _ones : window);
         WideStages(zr, zi);
 
         // Split the N/2-point complex transform into the N-point real one.

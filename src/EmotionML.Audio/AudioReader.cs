@@ -52,11 +52,14 @@ public abstract class AudioReader : IDisposable
         }
 
         var written = destination[..n];
-        for (int i = 0; i < written.Length; i++)
+        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(written))
         {
-            if (!float.IsFinite(written[i]))
+            foreach (float bad in written)
             {
-                throw new AudioDecodeException(AudioErrorKind.InvalidSamples, $"The {Format} audio contains a {(float.IsNaN(written[i]) ? "NaN" : "infinite")} sample.", Format);
+                if (!float.IsFinite(bad))
+                {
+                    throw new AudioDecodeException(AudioErrorKind.InvalidSamples, $"The {Format} audio contains a {(float.IsNaN(bad) ? "NaN" : "infinite")} sample.", Format);
+                }
             }
         }
 

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using EmotionML.Audio;
 
 namespace EmotionML.Features;
@@ -125,22 +123,12 @@ public sealed class SpeechFeatureExtractor
             throw new ArgumentException("There are no samples: features of an empty clip are undefined.", nameof(samples));
         }
 
-        // x - x is 0 for every finite x and NaN for NaN and the infinities: eight samples per comparison.
-        int start = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(samples))
         {
-            ref float first = ref MemoryMarshal.GetReference(samples);
-            for (; start <= samples.Length - Vector256<float>.Count; start += Vector256<float>.Count)
-            {
-                var v = Vector256.LoadUnsafe(ref first, (nuint)start);
-                if (!Vector256.EqualsAll(v - v, Vector256<float>.Zero))
-                {
-                    break;
-                }
-            }
+            return;
         }
 
-        for (int i = start; i < samples.Length; i++)
+        for (int i = 0; i < samples.Length; i++)
         {
             if (!float.IsFinite(samples[i]))
             {

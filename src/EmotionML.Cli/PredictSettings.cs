@@ -58,9 +58,9 @@ public sealed class PredictSettings : CommandSettings
             return ValidationResult.Error("--min-confidence must be between 0 and 1.");
         }
 
-        if (CnnCrops is < 1 or > 32)
+        if (CnnCrops is < 1 or > CnnModel.MaxTestCrops)
         {
-            return ValidationResult.Error("--cnn-crops must be between 1 and 32.");
+            return ValidationResult.Error($"--cnn-crops must be between 1 and {CnnModel.MaxTestCrops}.");
         }
 
         return Format is "table" or "json" or "csv" or "emotionml" ? ValidationResult.Success() : ValidationResult.Error("--format must be table, json, csv or emotionml.");

@@ -44,7 +44,7 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         /// <inheritdoc />
         public override ValidationResult Validate() =>
             MaxUploadMegabytes <= 0 || MaxDurationSeconds <= 0 ? ValidationResult.Error("--max-upload-mb and --max-duration must be positive.")
-            : CnnCrops is < 1 or > 32 ? ValidationResult.Error("--cnn-crops must be between 1 and 32.")
+            : CnnCrops is < 1 or > CnnModel.MaxTestCrops ? ValidationResult.Error($"--cnn-crops must be between 1 and {CnnModel.MaxTestCrops}.")
             : Model is not null && !File.Exists(Model) ? ValidationResult.Error($"The model file {Model} does not exist.")
             : ValidationResult.Success();
     }

@@ -38,7 +38,7 @@ public sealed class EmotionWebOptions
     public int QueueLimit { get; set; } = 32;
 
     /// <summary>
-    /// For a model with a CNN: test-time crops per clip (1 to 32); null (default) for the count the model was
+    /// For a model with a CNN: test-time crops per clip (1 to <see cref="CnnModel.MaxTestCrops"/>); null (default) for the count the model was
     /// evaluated with. 1 answers faster at a small cost in accuracy (see <see cref="EngineOptions.CnnTestCrops"/>).
     /// </summary>
     public int? CnnTestCrops { get; set; }

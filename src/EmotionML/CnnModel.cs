@@ -25,13 +25,12 @@ public sealed class CnnModel : IDisposable
     private readonly int _inputSize;
     private int _disposed;
 
+    /// <summary>The most test-time crops a CNN scores per clip (the fewest is 1).</summary>
+    public const int MaxTestCrops = 32;
+
     private CnnModel(byte[] onnx, CnnSidecar sidecar, int? testCrops)
     {
-        if (testCrops is < 1 or > 32)
-        {
-            throw new ArgumentOutOfRangeException(nameof(testCrops), testCrops, "Test-time crops: 1 to 32.");
-        }
-
+        CheckTestCrops(testCrops, nameof(testCrops));
         Sidecar = sidecar;
         TestCrops = testCrops ?? sidecar.TestCrops;
         OnnxBytes = onnx;
@@ -95,10 +94,19 @@ public sealed class CnnModel : IDisposable
     /// <exception cref="ModelBundleException">The graph and the sidecar disagree, or either is corrupt.</exception>
     public static CnnModel Load(byte[] onnx, byte[] sidecarJson) => Load(onnx, sidecarJson, null);
 
+    /// <summary>Throws unless <paramref name="testCrops"/> is null or 1 to <see cref="MaxTestCrops"/>.</summary>
+    internal static void CheckTestCrops(int? testCrops, string paramName)
+    {
+        if (testCrops is < 1 or > MaxTestCrops)
+        {
+            throw new ArgumentOutOfRangeException(paramName, testCrops, $"Test-time crops: 1 to {MaxTestCrops}, or null for the model's own count.");
+        }
+    }
+
     /// <summary>Loads an ONNX model and its sidecar from bytes, scoring another number of test-time crops than the sidecar's.</summary>
     /// <param name="onnx">The ONNX graph.</param>
     /// <param name="sidecarJson">The sidecar's UTF-8 JSON.</param>
-    /// <param name="testCrops">Crops scored and averaged per clip (1 to 32); null for the sidecar's.</param>
+    /// <param name="testCrops">Crops scored and averaged per clip (1 to <see cref="CnnModel.MaxTestCrops"/>); null for the sidecar's.</param>
     /// <exception cref="ModelBundleException">The graph and the sidecar disagree, or either is corrupt.</exception>
     public static CnnModel Load(byte[] onnx, byte[] sidecarJson, int? testCrops)
     {

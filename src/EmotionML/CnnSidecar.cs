@@ -109,9 +109,9 @@ public sealed record CnnSidecar
             throw new ModelBundleException("The sidecar must list two or more distinct labels.");
         }
 
-        if (TestCrops is < 1 or > 32)
+        if (TestCrops is < 1 or > CnnModel.MaxTestCrops)
         {
-            throw new ModelBundleException($"The sidecar asks for {TestCrops} test crops; 1 to 32 are accepted.");
+            throw new ModelBundleException($"The sidecar asks for {TestCrops} test crops; 1 to {CnnModel.MaxTestCrops} are accepted.");
         }
 
         LogMelFeatureOptions options;

@@ -40,12 +40,6 @@ public sealed class EmotionEngine : IDisposable
     {
         Bundle = bundle;
         _options = options ?? new EngineOptions();
-        if (_options.CnnTestCrops is < 1 or > 32)
-        {
-            // Checked for every model, so a setting that a tree model ignores is still not silently wrong.
-            throw new ArgumentOutOfRangeException(nameof(options), _options.CnnTestCrops, "EngineOptions.CnnTestCrops must be between 1 and 32 (or null for the model's own count).");
-        }
-
         Model = EmotionModel.Load(bundle, _options.CnnTestCrops);
         _extractor = new SpeechFeatureExtractor(bundle.Manifest.FeatureOptions);
         _decoder = new AudioDecoder(_options.Audio);

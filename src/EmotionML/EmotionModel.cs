@@ -149,13 +149,16 @@ public sealed class EmotionModel : IDisposable
     /// <summary>The model of a loaded bundle, its CNN (if any) scoring another number of test-time crops.</summary>
     /// <param name="bundle">The bundle.</param>
     /// <param name="cnnTestCrops">
-    /// Crops per clip the CNN scores and averages (1 to 32); null for the count the CNN was measured and calibrated
+    /// Crops per clip the CNN scores and averages (1 to <see cref="CnnModel.MaxTestCrops"/>); null for the count the CNN was measured and calibrated
     /// with (<see cref="CnnSidecar.TestCrops"/>). Fewer crops cost proportionally less CNN time and some accuracy.
     /// </param>
     /// <exception cref="ModelBundleException">The ML.NET model cannot be loaded or does not match the manifest.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cnnTestCrops"/> is outside 1 to <see cref="CnnModel.MaxTestCrops"/>.</exception>
     public static EmotionModel Load(ModelBundle bundle, int? cnnTestCrops)
     {
         ArgumentNullException.ThrowIfNull(bundle);
+        // Checked for every bundle: a setting that a tree model ignores is still not silently wrong.
+        CnnModel.CheckTestCrops(cnnTestCrops, nameof(cnnTestCrops));
         var ml = new MLContext(0);
         var m = bundle.Manifest;
         var cnn = bundle.LoadCnn(cnnTestCrops);

@@ -15,7 +15,7 @@ public sealed record EngineOptions
     public double SilenceThresholdDb { get; init; } = -60;
 
     /// <summary>
-    /// For a model with a CNN: how many evenly spaced 256-frame crops of a clip it scores and averages (1 to 32).
+    /// For a model with a CNN: how many evenly spaced 256-frame crops of a clip it scores and averages (1 to <see cref="CnnModel.MaxTestCrops"/>).
     /// Null (the default) uses the count the model was evaluated and calibrated with (3 for the default model).
     /// One crop makes the CNN part about three times cheaper at a small cost in accuracy; see the README's speed
     /// and accuracy figures. Ignored by tree models (but still checked).

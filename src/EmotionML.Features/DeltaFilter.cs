@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace EmotionML.Features;
 
 /// <summary>
@@ -29,8 +32,13 @@ internal static class DeltaFilter
                 continue;
             }
 
-            int half = width / 2;
-            for (int t = half; t < frames - half; t++)
+            int half = width / 2, t = half;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                t = SlopesByVector(x, y, width, fullDenominator);
+            }
+
+            for (; t < frames - half; t++)
             {
                 y[t] = Slope(x, t - half, width, fullDenominator);
             }
@@ -40,6 +48,34 @@ internal static class DeltaFilter
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// <see cref="Slope"/> for eight frames at a time, one frame per double lane: each lane sums its window in the
+    /// same order with the same double operations, so the values are identical. Returns the first frame left to do.
+    /// </summary>
+    private static int SlopesByVector(ReadOnlySpan<float> x, Span<float> y, int width, double den)
+    {
+        int half = width / 2, last = x.Length - half, t = half;
+        double centre = (width - 1) / 2.0;
+        ref float x0 = ref MemoryMarshal.GetReference(x);
+        ref float y0 = ref MemoryMarshal.GetReference(y);
+        var denominator = Vector256.Create(den);
+        for (; t <= last - Vector256<float>.Count; t += Vector256<float>.Count)
+        {
+            Vector256<double> lower = Vector256<double>.Zero, upper = Vector256<double>.Zero;
+            for (int i = 0; i < width; i++)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref x0, (nuint)(t - half + i)));
+                var k = Vector256.Create(i - centre);
+                lower += k * lo;
+                upper += k * hi;
+            }
+
+            Vector256.Narrow(lower / denominator, upper / denominator).StoreUnsafe(ref y0, (nuint)t);
+        }
+
+        return t;
     }
 
     private static float Slope(ReadOnlySpan<float> x, int start, int count, double den)

@@ -422,41 +422,72 @@ internal sealed class FrameAnalyzer
 
     /// <summary>
     /// librosa's zero_crossing_rate: edge-padded centred frames, |x| &lt;= 1e-10 counts as +0, crossings / frame
-    /// length. Edge padding repeats the end samples, so it adds no crossing: a prefix sum over the signal's
-    /// sign changes gives every frame's count in O(1).
+    /// length. Edge padding repeats the end samples, so it adds no crossing: a frame's count is the number of sign
+    /// changes at indices in (first, last] of its clamped span. Both ends grow with the frame, so one walk over the
+    /// signal, from boundary to boundary, gives every frame's count, each sample read once.
     /// </summary>
     private static FeatureMatrix ZeroCrossingRate(ReadOnlySpan<float> signal, int frames, int frameLength, int hop, AnalysisWorkspace ws)
     {
         var zcr = new FeatureMatrix(1, frames);
-        int n = signal.Length;
-        if (ws.Crossings.Length < n + 1)
+        int top = Math.Max(0, signal.Length - 1), half = frameLength / 2;
+        if (ws.Crossings.Length < 2 * frames)
         {
-            ws.Crossings = new int[n + 1];
+            ws.Crossings = new int[2 * frames];
         }
 
-        // prefix[i] = number of sign changes between consecutive samples up to index i (change at i compares i-1 and i).
-        var prefix = ws.Crossings;
-        prefix[0] = 0;
-        bool previous = n > 0 && Negative(signal[0]);
-        int count = 0;
-        for (int i = 1; i < n; i++)
+        // Changes at indices 1..p, at each frame's first index (entries 0..frames-1) and last index (frames..).
+        var atFirst = ws.Crossings.AsSpan(0, frames);
+        var atLast = ws.Crossings.AsSpan(frames, frames);
+        int f = 0, l = 0, position = 0, count = 0;
+        while (l < frames)
         {
-            bool current = Negative(signal[i]);
-            count += current != previous ? 1 : 0;
-            prefix[i] = count;
-            previous = current;
+            int first = f < frames ? First(f) : int.MaxValue, last = Last(l);
+            int next = Math.Min(first, last);
+            count += SignChanges(signal, position, next);
+            position = next;
+            if (first == next)
+            {
+                atFirst[f++] = count;
+            }
+            else
+            {
+                atLast[l++] = count;
+            }
         }
 
-        int half = frameLength / 2;
         for (int t = 0; t < frames; t++)
         {
-            // The frame covers signal indices start..start+frameLength-1 (clamped); changes at i in (start, end].
-            int first = Math.Clamp(t * hop - half, 0, Math.Max(0, n - 1));
-            int last = Math.Clamp(t * hop - half + frameLength - 1, 0, Math.Max(0, n - 1));
-            zcr[0, t] = (float)(prefix[last] - prefix[first]) / frameLength;
+            zcr[0, t] = (float)(atLast[t] - atFirst[t]) / frameLength;
         }
 
         return zcr;
+
+        int First(int t) => Math.Clamp(t * hop - half, 0, top);
+        int Last(int t) => Math.Clamp(t * hop - half + frameLength - 1, 0, top);
+    }
+
+    /// <summary>Sign changes (below -1e-10 or not) between consecutive samples at indices in (from, to].</summary>
+    private static int SignChanges(ReadOnlySpan<float> signal, int from, int to)
+    {
+        int count = 0, i = from + 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float x = ref MemoryMarshal.GetReference(signal);
+            var threshold = Vector256.Create(-1e-10f);
+            for (; i + Vector256<float>.Count - 1 <= to; i += Vector256<float>.Count)
+            {
+                var current = Vector256.LessThan(Vector256.LoadUnsafe(ref x, (nuint)i), threshold);
+                var previous = Vector256.LessThan(Vector256.LoadUnsafe(ref x, (nuint)(i - 1)), threshold);
+                count += System.Numerics.BitOperations.PopCount((current ^ previous).ExtractMostSignificantBits());
+            }
+        }
+
+        for (; i <= to; i++)
+        {
+            count += Negative(signal[i]) != Negative(signal[i - 1]) ? 1 : 0;
+        }
+
+        return count;
 
         static bool Negative(float v) => v < -1e-10f;
     }

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace EmotionML.Features;
 
 /// <summary>Pools frame-level features into one vector in <see cref="FeatureSchema"/> column order.</summary>
@@ -68,6 +71,11 @@ internal static class Pooling
                 return default;
             }
 
+            if (Vector256.IsHardwareAccelerated && row.Length >= Vector256<float>.Count)
+            {
+                return OfByVector(row);
+            }
+
             double n = row.Length, sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
             foreach (float v in row)
             {
@@ -85,6 +93,76 @@ internal static class Pooling
                 m4 += d2 * d2;
             }
 
+            return Finish(n, sum, min, max, m2, m3, m4);
+        }
+
+        /// <summary>
+        /// <see cref="Of"/> eight frames at a time: the same double sums taken in eight interleaved partial sums (so
+        /// they may differ from one running sum in the last bits of a double, far below the float the vector keeps),
+        /// minimum and maximum on the floats themselves (exact). One running sum made each moment a chain of dependent
+        /// additions, and pooling ~10 % of a clip's features.
+        /// </summary>
+        private static RowStatistics OfByVector(ReadOnlySpan<float> row)
+        {
+            ref float r0 = ref MemoryMarshal.GetReference(row);
+            int n = row.Length, t = 0;
+            Vector256<double> sumLo = Vector256<double>.Zero, sumHi = Vector256<double>.Zero;
+            var min = Vector256.Create(float.PositiveInfinity);
+            var max = Vector256.Create(float.NegativeInfinity);
+            for (; t <= n - Vector256<float>.Count; t += Vector256<float>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref r0, (nuint)t);
+                min = Vector256.Min(min, v);
+                max = Vector256.Max(max, v);
+                var (lo, hi) = Vector256.Widen(v);
+                sumLo += lo;
+                sumHi += hi;
+            }
+
+            double sum = Vector256.Sum(sumLo + sumHi), low = double.PositiveInfinity, high = double.NegativeInfinity;
+            for (int lane = 0; lane < Vector256<float>.Count; lane++)
+            {
+                low = Math.Min(low, min.GetElement(lane));
+                high = Math.Max(high, max.GetElement(lane));
+            }
+
+            for (int tail = t; tail < n; tail++)
+            {
+                sum += row[tail];
+                low = Math.Min(low, row[tail]);
+                high = Math.Max(high, row[tail]);
+            }
+
+            double mean = sum / n;
+            var centre = Vector256.Create(mean);
+            Vector256<double> m2v = Vector256<double>.Zero, m3v = Vector256<double>.Zero, m4v = Vector256<double>.Zero;
+            for (t = 0; t <= n - Vector256<float>.Count; t += Vector256<float>.Count)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref r0, (nuint)t));
+                var dl = lo - centre;
+                var dh = hi - centre;
+                var dl2 = dl * dl;
+                var dh2 = dh * dh;
+                m2v += dl2 + dh2;
+                m3v += dl2 * dl + dh2 * dh;
+                m4v += dl2 * dl2 + dh2 * dh2;
+            }
+
+            double m2 = Vector256.Sum(m2v), m3 = Vector256.Sum(m3v), m4 = Vector256.Sum(m4v);
+            for (; t < n; t++)
+            {
+                double d = row[t] - mean, d2 = d * d;
+                m2 += d2;
+                m3 += d2 * d;
+                m4 += d2 * d2;
+            }
+
+            return Finish(n, sum, low, high, m2, m3, m4);
+        }
+
+        private static RowStatistics Finish(double n, double sum, double min, double max, double m2, double m3, double m4)
+        {
+            double mean = sum / n;
             m2 /= n;
             m3 /= n;
             m4 /= n;

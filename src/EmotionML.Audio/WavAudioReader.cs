@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -201,8 +202,12 @@ internal sealed class WavAudioReader : AudioReader
 
         if (_bytes.Length < wantBytes)
         {
-            _bytes = new byte[MaxFramesPerRead * _frameSize];
-            _interleaved = new float[MaxFramesPerRead * _channels];
+            // Rented (returned on Dispose) and no larger than the data needs: a short clip's decode allocates nothing
+            // here; mono samples are converted straight into the destination.
+            long frameBudget = Math.Min(MaxFramesPerRead, Math.Max(frames, _declaredFrames ?? MaxFramesPerRead));
+            ReturnBuffers();
+            _bytes = ArrayPool<byte>.Shared.Rent((int)(frameBudget * _frameSize));
+            _interleaved = _channels == 1 ? [] : ArrayPool<float>.Shared.Rent((int)(frameBudget * _channels));
         }
 
         int want = (int)wantBytes;
@@ -228,6 +233,12 @@ internal sealed class WavAudioReader : AudioReader
 
         int frameCount = got / _frameSize;
         int sampleCount = frameCount * _channels;
+        if (_channels == 1)
+        {
+            Convert(_bytes.AsSpan(0, frameCount * _frameSize), destination[..frameCount]);
+            return frameCount;
+        }
+
         Convert(_bytes.AsSpan(0, frameCount * _frameSize), _interleaved.AsSpan(0, sampleCount));
         MixToMono(_interleaved.AsSpan(0, sampleCount), _channels, destination);
         return frameCount;
@@ -365,9 +376,29 @@ internal sealed class WavAudioReader : AudioReader
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && !_leaveOpen)
+        if (disposing)
         {
-            _stream.Dispose();
+            ReturnBuffers();
+            if (!_leaveOpen)
+            {
+                _stream.Dispose();
+            }
         }
+    }
+
+    private void ReturnBuffers()
+    {
+        if (_bytes.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_bytes);
+        }
+
+        if (_interleaved.Length > 0)
+        {
+            ArrayPool<float>.Shared.Return(_interleaved);
+        }
+
+        _bytes = [];
+        _interleaved = [];
     }
 }

@@ -15,6 +15,7 @@ namespace EmotionML.Features;
 internal sealed class FrameAnalyzer
 {
     private const float Amin = 1e-10f;
+    private const int MaxRentedFloats = 1 << 18;
 
     private readonly FeatureOptions _options;
     private readonly double[] _window;      // FftSize long, periodic Hann centred
@@ -128,10 +129,7 @@ internal sealed class FrameAnalyzer
                 if (wantMel)
                 {
                     _mel.Apply(power, ws.MelColumn);
-                    for (int b = 0; b < ws.MelColumn.Length; b++)
-                    {
-                        mel![b, t] = ws.MelColumn[b];
-                    }
+                    StoreColumn(ws.MelColumn, mel!, t);
                 }
 
                 if (wantChroma)
@@ -157,11 +155,8 @@ internal sealed class FrameAnalyzer
                 if (peak is not null)
                 {
                     ws.Contrast.Compute(magnitude, ws.Peak, ws.Valley);
-                    for (int b = 0; b < ws.Peak.Length; b++)
-                    {
-                        peak[b, t] = ws.Peak[b];
-                        valley![b, t] = ws.Valley[b];
-                    }
+                    StoreColumn(ws.Peak, peak, t);
+                    StoreColumn(ws.Valley, valley!, t);
                 }
             }
         }
@@ -228,6 +223,17 @@ internal sealed class FrameAnalyzer
         }
 
         return result;
+    }
+
+    /// <summary>One frame's values into column <paramref name="t"/> of a row-major matrix.</summary>
+    private static void StoreColumn(ReadOnlySpan<float> column, FeatureMatrix matrix, int t)
+    {
+        var data = matrix.Data.AsSpan(t);
+        int frames = matrix.Frames;
+        for (int row = 0; row < column.Length; row++)
+        {
+            data[row * frames] = column[row];
+        }
     }
 
     /// <summary>
@@ -361,8 +367,11 @@ internal sealed class FrameAnalyzer
     private FeatureMatrix Mfcc(FeatureMatrix mel, AnalysisWorkspace ws)
     {
         int bands = mel.Rows, frames = mel.Frames, count = _options.MfccCount;
-        var db = new float[mel.Data.Length];
-        mel.Data.CopyTo(db, 0);
+        // A clip's dB copy is rented; a long recording's is not (the pool would keep a large array alive).
+        bool rent = mel.Data.Length <= MaxRentedFloats;
+        var buffer = rent ? System.Buffers.ArrayPool<float>.Shared.Rent(mel.Data.Length) : new float[mel.Data.Length];
+        var db = buffer.AsSpan(0, mel.Data.Length);
+        mel.Data.CopyTo(db);
         PowerToDb(db);
         var mfcc = new FeatureMatrix(count, frames);
         var column = ws.DbColumn;
@@ -377,6 +386,11 @@ internal sealed class FrameAnalyzer
             {
                 mfcc[c, t] = TensorPrimitives.Dot(_dct.AsSpan(c * bands, bands), column);
             }
+        }
+
+        if (rent)
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(buffer);
         }
 
         return mfcc;

@@ -30,6 +30,9 @@ public sealed class PackageTests : IDisposable
         Assert.True(File.Exists(Path.Combine(feed, $"EmotionML.{version}.nupkg")));
         Assert.True(File.Exists(Path.Combine(feed, $"EmotionML.{version}.snupkg")));
         Assert.True(File.Exists(Path.Combine(feed, $"EmotionML.Tool.{version}.nupkg")));
+        // The tool package points at one package per platform: ReadyToRun for linux-x64, the portable build for the rest.
+        Assert.True(File.Exists(Path.Combine(feed, $"EmotionML.Tool.linux-x64.{version}.nupkg")));
+        Assert.True(File.Exists(Path.Combine(feed, $"EmotionML.Tool.any.{version}.nupkg")));
         // The training library is a package of its own (the README lists it), depending on the runtime.
         using (var training = System.IO.Compression.ZipFile.OpenRead(Path.Combine(feed, $"EmotionML.Training.{version}.nupkg")))
         {
@@ -99,6 +102,10 @@ public sealed class PackageTests : IDisposable
         // The tool, installed from the same feed.
         var tools = Path.Combine(_temp, "tools");
         Run("dotnet", app, ["tool", "install", "EmotionML.Tool", "--version", version, "--tool-path", tools, "--add-source", feed]);
+        // On linux-x64 the install picks the platform's own (ReadyToRun) package, elsewhere the portable one.
+        string expectedPackage = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier == "linux-x64" ? "emotionml.tool.linux-x64" : "emotionml.tool.any";
+        Assert.True(Directory.Exists(Path.Combine(tools, ".store", "emotionml.tool", version.ToLowerInvariant(), expectedPackage)),
+            $"the tool store holds {string.Join(", ", Directory.GetDirectories(Path.Combine(tools, ".store", "emotionml.tool", version.ToLowerInvariant())).Select(Path.GetFileName))}");
         var json = Run(Path.Combine(tools, "emotionml"), app, ["predict", sample, "--format", "json"]);
         using var doc = System.Text.Json.JsonDocument.Parse(json);
         Assert.Equal(output[0], doc.RootElement[0].GetProperty("label").GetString());

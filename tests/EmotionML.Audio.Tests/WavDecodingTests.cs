@@ -65,6 +65,49 @@ public sealed class WavDecodingTests
         Assert.Equal(-32124 / 32768f, mulaw.Samples[2]);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Reading_in_any_block_size_gives_the_decoded_samples(int channels)
+    {
+        // Longer than one internal read (16,384 frames), so the reader's rented buffer is refilled and, for larger
+        // requests, replaced; mono is converted straight into the caller's buffer, stereo through the mixer.
+        var samples = Signals.Noise(40_000 * channels, seed: channels);
+        var bytes = Signals.Wav16(samples, 16000, channels);
+        // What the file holds, worked out here: each 16-bit value / 32768, channels averaged.
+        var expected = new float[40_000];
+        for (int f = 0; f < expected.Length; f++)
+        {
+            float sum = 0;
+            for (int c = 0; c < channels; c++)
+            {
+                sum += (short)Math.Clamp(Math.Round(samples[f * channels + c] * 32768.0), short.MinValue, short.MaxValue) / 32768f;
+            }
+
+            expected[f] = channels == 1 ? sum : sum * (1f / channels);
+        }
+
+        Assert.Equal(expected, Decode(bytes).Samples);
+        foreach (int block in new[] { 1, 7, 1000, 16_384, 20_000, 70_000 })
+        {
+            using var reader = Decoder.OpenRead(new MemoryStream(bytes));
+            var read = new List<float>();
+            var buffer = new float[block];
+            int n;
+            while ((n = reader.Read(buffer)) > 0)
+            {
+                read.AddRange(buffer.AsSpan(0, n).ToArray());
+            }
+
+            Assert.Equal(expected, read);
+        }
+
+        var disposed = Decoder.OpenRead(new MemoryStream(bytes));
+        disposed.Dispose();
+        disposed.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => disposed.Read(new float[16]));
+    }
+
     [Fact]
     public void Averages_channels_to_mono()
     {

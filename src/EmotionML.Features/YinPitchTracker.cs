@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -23,6 +24,9 @@ internal sealed class YinPitchTracker
     private readonly float[] _head;
     private readonly double[] _re1, _im1, _re2, _im2, _corr;
     private readonly double[] _norm;
+    private double[] _energy = [], _headEnergy = []; // per frame: all of it, its first W samples
+    private float[] _padded = [];
+    private const int MaxRetainedSamples = 1 << 20;
     private double _e0, _et, _running; // the running sums behind _norm[1.._computed] for the current frame
     private int _computed;
 
@@ -57,6 +61,7 @@ internal sealed class YinPitchTracker
     public void Track(ReadOnlySpan<float> signal, int hop, int frames, Span<float> f0, Span<float> voiced)
     {
         int half = _frameLength / 2;
+        FrameEnergies(signal, hop, frames);
         for (int t = 0; t < frames; t++)
         {
             int start = t * hop - half;
@@ -67,27 +72,88 @@ internal sealed class YinPitchTracker
                 signal[from..to].CopyTo(_frame.AsSpan(from - start));
             }
 
-            float hz = Estimate();
+            float hz = Estimate(_headEnergy[t], _energy[t]);
             f0[t] = hz;
             voiced[t] = hz > 0 ? 1f : 0f;
         }
     }
 
-    private float Estimate()
+    /// <summary>
+    /// Each frame's energy over its first W samples and over all of it, summed sample after sample in double as
+    /// ever; four frames side by side, one per vector lane (each sum was a chain of dependent additions). The
+    /// frames' zero padding adds nothing to a sum, so it is read from a zero-padded copy of the signal.
+    /// </summary>
+    private void FrameEnergies(ReadOnlySpan<float> signal, int hop, int frames)
     {
-        // The energy of the first W samples (e0, used below) is the running sum's value after W terms: one pass.
-        double energy = 0;
-        for (int i = 0; i < _window; i++)
+        int half = _frameLength / 2;
+        if (_energy.Length < frames)
         {
-            energy += (double)_frame[i] * _frame[i];
+            _energy = new double[frames];
+            _headEnergy = new double[frames];
         }
 
-        double e0 = energy;
-        for (int i = _window; i < _frameLength; i++)
+        // padded[k] = signal[k - half], zeros outside; frame t covers padded[t * hop ..][.._frameLength].
+        long needed = Math.Max(signal.Length + 2L * half, (long)(frames - 1) * hop + _frameLength);
+        // Kept for the next clip up to about a minute of audio; a longer recording's copy is not kept.
+        var buffer = _padded;
+        if (buffer.Length < needed)
         {
-            energy += (double)_frame[i] * _frame[i];
+            buffer = new float[needed];
+            if (needed <= MaxRetainedSamples)
+            {
+                _padded = buffer;
+            }
         }
 
+        var padded = buffer.AsSpan(0, (int)needed);
+        padded[..half].Clear();
+        signal.CopyTo(padded[half..]);
+        padded[(half + signal.Length)..].Clear();
+
+        int t = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float p = ref MemoryMarshal.GetReference(padded);
+            for (; t + Vector256<double>.Count <= frames; t += Vector256<double>.Count)
+            {
+                nint a = (nint)t * hop, b = a + hop, c = b + hop, d = c + hop;
+                var energy = Vector256<double>.Zero;
+                for (int i = 0; i < _frameLength; i++)
+                {
+                    if (i == _window)
+                    {
+                        energy.StoreUnsafe(ref _headEnergy[t]);
+                    }
+
+                    var v = Vector256.Create(Unsafe.Add(ref p, a + i), Unsafe.Add(ref p, b + i), Unsafe.Add(ref p, c + i), (double)Unsafe.Add(ref p, d + i));
+                    energy += v * v;
+                }
+
+                energy.StoreUnsafe(ref _energy[t]);
+            }
+        }
+
+        for (; t < frames; t++)
+        {
+            var frame = padded.Slice(t * hop, _frameLength);
+            double energy = 0;
+            for (int i = 0; i < _window; i++)
+            {
+                energy += (double)frame[i] * frame[i];
+            }
+
+            _headEnergy[t] = energy;
+            for (int i = _window; i < _frameLength; i++)
+            {
+                energy += (double)frame[i] * frame[i];
+            }
+
+            _energy[t] = energy;
+        }
+    }
+
+    private float Estimate(double e0, double energy)
+    {
         if (energy / _frameLength < _silence)
         {
             return 0f;

@@ -60,18 +60,10 @@ internal sealed class YinPitchTracker
     /// <summary>Tracks F0 on <paramref name="frames"/> frames spaced <paramref name="hop"/> samples apart.</summary>
     public void Track(ReadOnlySpan<float> signal, int hop, int frames, Span<float> f0, Span<float> voiced)
     {
-        int half = _frameLength / 2;
-        FrameEnergies(signal, hop, frames);
+        var padded = FrameEnergies(signal, hop, frames);
         for (int t = 0; t < frames; t++)
         {
-            int start = t * hop - half;
-            Array.Clear(_frame);
-            int from = Math.Max(0, start), to = Math.Min(signal.Length, start + _frameLength);
-            if (to > from)
-            {
-                signal[from..to].CopyTo(_frame.AsSpan(from - start));
-            }
-
+            padded.Slice(t * hop, _frameLength).CopyTo(_frame);
             float hz = Estimate(_headEnergy[t], _energy[t]);
             f0[t] = hz;
             voiced[t] = hz > 0 ? 1f : 0f;
@@ -81,9 +73,10 @@ internal sealed class YinPitchTracker
     /// <summary>
     /// Each frame's energy over its first W samples and over all of it, summed sample after sample in double as
     /// ever; four frames side by side, one per vector lane (each sum was a chain of dependent additions). The
-    /// frames' zero padding adds nothing to a sum, so it is read from a zero-padded copy of the signal.
+    /// frames' zero padding adds nothing to a sum, so it is read from a zero-padded copy of the signal, which is
+    /// returned: frame t is its <c>_frameLength</c> samples from <c>t * hop</c>.
     /// </summary>
-    private void FrameEnergies(ReadOnlySpan<float> signal, int hop, int frames)
+    private ReadOnlySpan<float> FrameEnergies(ReadOnlySpan<float> signal, int hop, int frames)
     {
         int half = _frameLength / 2;
         if (_energy.Length < frames)
@@ -150,6 +143,8 @@ internal sealed class YinPitchTracker
 
             _energy[t] = energy;
         }
+
+        return padded;
     }
 
     private float Estimate(double e0, double energy)

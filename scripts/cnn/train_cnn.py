@@ -107,7 +107,10 @@ def main():
     classes = len(data["label_names"])
     bands = data["clips"][0].shape[0]
     widths, convs = WIDTHS[a.width]
-    net = ec.EmotionCnn(classes, bands, widths, convs).to(a.device)
+    # channels_last: oneDNN's convolutions run about a fifth faster per epoch on CPU in this layout (measured on
+    # 2 cores, torch 1.13: 15 -> 12 s for three epochs of 400 clips); the model and what it computes are the same,
+    # only the order of the convolutions' sums differs.
+    net = ec.EmotionCnn(classes, bands, widths, convs).to(a.device, memory_format=torch.channels_last)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=a.weight_decay)
     steps = max(1, (len(train_idx) + a.batch - 1) // a.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=a.epochs * steps)
@@ -122,7 +125,8 @@ def main():
             idx = order[b * a.batch:(b + 1) * a.batch]
             if len(idx) == 0:
                 continue
-            x = torch.from_numpy(np.stack([augment(clips[i], a.frames, rng) for i in idx])[:, None]).to(a.device)
+            x = torch.from_numpy(np.stack([augment(clips[i], a.frames, rng) for i in idx])[:, None]).to(
+                a.device, memory_format=torch.channels_last)
             y = torch.from_numpy(labels[idx]).to(a.device)
             if a.mixup > 0 and len(idx) > 1:
                 lam = float(rng.beta(a.mixup, a.mixup))
@@ -140,7 +144,7 @@ def main():
         print(f"epoch {epoch + 1}/{a.epochs} loss {total / max(seen, 1):.4f} {time.time() - started:.0f}s", flush=True)
     seconds = time.time() - started
 
-    model = ec.Probabilities(net).to("cpu").eval()
+    model = ec.Probabilities(net).to("cpu", memory_format=torch.contiguous_format).eval()
     scores = {}
     if val_idx:
         p = predict(model, [clips[i] for i in val_idx], a.frames, a.test_crops, "cpu")

@@ -4,7 +4,8 @@
 #
 #   benchmarks/speed-ratio.sh [--clips N] [--librosa-clips M] [--runs R]
 #
-# Clips: the first N RAVDESS clips under ../shared (default 300; or $EMOTIONML_SHARED), else data/samples.
+# Clips: the first N RAVDESS clips under ../shared (or $EMOTIONML_SHARED), else data/samples. Default 720, as in the
+# AVX2 measurement issue 12 reports, so that one process's start-up weighs as much as it did there.
 # librosa side: ../shared/anchors/librosa-speed/run.sh over the first M of the same clips (default 30); skipped,
 # with a note, where librosa or its Python stack is absent (see that folder's README for the set-up).
 # Prints the CPU model, its widest vector instruction set, the throughputs (audio-seconds per CPU-second, user + sys
@@ -14,7 +15,7 @@
 # drift into the ratio (one day: librosa 51.7 audio-s per CPU-s in one run, 38.5 in the next, same code).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-clips=300 librosa_clips=30 runs=3
+clips=720 librosa_clips=30 runs=3
 while [[ $# -gt 0 ]]; do
   case $1 in
     --clips) clips=$2; shift 2 ;;

@@ -14,7 +14,9 @@ from torch import nn
 # Bump when the architecture, the normalisation or the training recipe changes: it is part of every sidecar and
 # of the .NET trainer's cache key, so a cached fold model is never reused across recipes.
 # 2: trained in the channels_last memory layout (same net and schedule as 1; the convolutions sum in another order).
-RECIPE_VERSION = 2
+# 3: adds optional vocal-tract-length perturbation (a random frequency warp of each training crop, `warp_bands`;
+#    the trainer's --warp, off by default).
+RECIPE_VERSION = 3
 
 
 class ConvBlock(nn.Module):
@@ -80,6 +82,39 @@ def load_npz(path):
         "paths": [str(s) for s in z["paths"]],
         "config": json.loads(str(z["config"][0])),
     }
+
+
+def slaney_mel(f):
+    """Hz to Slaney mels (librosa's default, htk=False): linear below 1 kHz, logarithmic above."""
+    f = np.asarray(f, dtype=np.float64)
+    log_step = np.log(6.4) / 27.0
+    return np.where(f < 1000.0, f / (200.0 / 3), 15.0 + np.log(np.maximum(f, 1e-9) / 1000.0) / log_step)
+
+
+def band_centres(bands, sample_rate):
+    """Centre frequencies (Hz) of a Slaney mel bank of `bands` bands from 0 to Nyquist, as librosa's mel_frequencies."""
+    mels = np.linspace(0.0, slaney_mel(sample_rate / 2.0), bands + 2)[1:-1]
+    log_step = np.log(6.4) / 27.0
+    return np.where(mels < 15.0, mels * (200.0 / 3), 1000.0 * np.exp(log_step * (mels - 15.0)))
+
+
+def warp_bands(x, alpha, sample_rate, boundary_hz=4800.0):
+    """Vocal-tract-length perturbation of a log-mel [bands, frames] array (Jaitly & Hinton 2013): the spectrum's
+    content at frequency f moves to alpha * f below a boundary and piecewise-linearly above it, so Nyquist stays put.
+    Each output band takes the value found at its source frequency, interpolated between the input bands."""
+    bands = x.shape[0]
+    nyquist = sample_rate / 2.0
+    centres = band_centres(bands, sample_rate)
+    knee = boundary_hz * min(alpha, 1.0) / alpha
+    grid = np.linspace(0.0, nyquist, 2048)
+    warped = np.where(grid <= knee, alpha * grid,
+                      nyquist - (nyquist - alpha * knee) / (nyquist - knee) * (nyquist - grid))
+    source = np.interp(centres, warped, grid)                      # the frequency each output band reads
+    position = np.interp(slaney_mel(source), slaney_mel(centres), np.arange(bands, dtype=np.float64))
+    low = np.clip(np.floor(position).astype(np.int64), 0, bands - 1)
+    high = np.minimum(low + 1, bands - 1)
+    w = (position - low).astype(np.float32)[:, None]
+    return x[low] * (1 - w) + x[high] * w
 
 
 def fit_frames(clip, frames, start):

@@ -39,6 +39,9 @@ def parse():
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--weight-decay", type=float, default=1e-2)
     p.add_argument("--mixup", type=float, default=0.4)
+    p.add_argument("--warp", type=float, default=0.0,
+                   help="vocal-tract-length perturbation: each training crop's frequencies scaled by a factor drawn "
+                        "uniformly from [1 - warp, 1 + warp] (0: off)")
     p.add_argument("--frames", type=int, default=256, help="crop length in frames (the ONNX input's time axis)")
     p.add_argument("--test-crops", type=int, default=3, help="crops averaged at prediction time")
     p.add_argument("--width", choices=sorted(WIDTHS), default="compact")
@@ -53,11 +56,14 @@ def split_list(s):
     return [x for x in s.split(",") if x]
 
 
-def augment(clip, frames, rng):
-    """A random crop with two time masks and two frequency masks (SpecAugment-style), filled with the crop's mean."""
+def augment(clip, frames, rng, warp, sample_rate):
+    """A random crop, frequency-warped (vocal-tract-length perturbation) when `warp` > 0, with two time masks and
+    two frequency masks (SpecAugment-style) filled with the crop's mean."""
     n = clip.shape[1]
     start = rng.integers(0, n - frames + 1) if n > frames else 0
     x = ec.fit_frames(clip, frames, start).copy()
+    if warp > 0:
+        x = ec.warp_bands(x, float(rng.uniform(1 - warp, 1 + warp)), sample_rate)
     fill = x.mean()
     for _ in range(2):
         w = rng.integers(0, frames // 8 + 1)
@@ -116,6 +122,7 @@ def main():
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=a.epochs * steps)
     loss_fn = nn.CrossEntropyLoss()
     clips, labels = data["clips"], data["labels"]
+    rate = int(data["config"]["sampleRate"])
     started = time.time()
     for epoch in range(a.epochs):
         net.train()
@@ -125,7 +132,7 @@ def main():
             idx = order[b * a.batch:(b + 1) * a.batch]
             if len(idx) == 0:
                 continue
-            x = torch.from_numpy(np.stack([augment(clips[i], a.frames, rng) for i in idx])[:, None]).to(
+            x = torch.from_numpy(np.stack([augment(clips[i], a.frames, rng, a.warp, rate) for i in idx])[:, None]).to(
                 a.device, memory_format=torch.channels_last)
             y = torch.from_numpy(labels[idx]).to(a.device)
             if a.mixup > 0 and len(idx) > 1:
@@ -185,6 +192,7 @@ def main():
             "batch": a.batch,
             "learningRate": a.lr,
             "mixup": a.mixup,
+            "warp": a.warp,
             "width": a.width,
             "seed": a.seed,
             "threads": torch.get_num_threads(),

@@ -30,7 +30,7 @@ public class CorpusSettings : CommandSettings
 
     /// <summary>Speaker pattern for folder-per-label corpora.</summary>
     [CommandOption("--speaker-pattern <REGEX>")]
-    [Description("For folder-per-label corpora: a regex on each file's path below its label folder whose 'speaker' group (or first group) names the speaker, e.g. '^(?<speaker>[^_/]+)_' for angry/spk12_001.wav. Without it, validation cannot be speaker-independent")]
+    [Description("For folder-per-label corpora: a regex on each file's path below its label folder whose 'speaker' group (or first group) names the speaker, e.g. '^(?<speaker>[[^_/]]+)_' for angry/spk12_001.wav. Without it, validation cannot be speaker-independent")]
     public string? SpeakerPattern { get; set; }
 
     /// <summary>Feature cache folder.</summary>

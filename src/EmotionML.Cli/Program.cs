@@ -38,6 +38,11 @@ app.Configure(config =>
         {
             ConsoleOutput.Errors.Write(pretty);
         }
+        else if (exception is CommandRuntimeException)
+        {
+            // A setting that failed validation: its message says what to change; a stack trace would bury it.
+            ConsoleOutput.Errors.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
+        }
         else
         {
             ConsoleOutput.Errors.WriteException(exception, ExceptionFormats.ShortenEverything);

@@ -89,6 +89,12 @@ public sealed class TrainSettings : CorpusSettings
     [DefaultValue("compact")]
     public string CnnWidth { get; set; } = "compact";
 
+    /// <summary>CNN frequency-warp augmentation.</summary>
+    [CommandOption("--cnn-warp <W>")]
+    [Description("Vocal-tract-length perturbation while training the CNN: frequencies of each training crop scaled by a random factor between 1-W and 1+W (default 0: off; 0-0.3)")]
+    [DefaultValue(0.0)]
+    public double CnnWarp { get; set; }
+
     /// <summary>Only this many training clips per CNN (smoke runs).</summary>
     [CommandOption("--cnn-limit <N>")]
     [Description("Train each CNN on at most N clips (smoke runs only)")]
@@ -128,9 +134,9 @@ public sealed class TrainSettings : CorpusSettings
             return ValidationResult.Error("--enrol must be 0 (all other clips) or a positive number of clips.");
         }
 
-        if (Cnn is not ("auto" or "on" or "off") || CnnWidth is not ("compact" or "wide") || CnnEpochs < 1 || CnnLimit is < 1)
+        if (Cnn is not ("auto" or "on" or "off") || CnnWidth is not ("compact" or "wide") || CnnEpochs < 1 || CnnLimit is < 1 || !(CnnWarp is >= 0 and <= 0.3))
         {
-            return ValidationResult.Error("--cnn must be auto, on or off; --cnn-width compact or wide; --cnn-epochs and --cnn-limit at least 1.");
+            return ValidationResult.Error("--cnn must be auto, on or off; --cnn-width compact or wide; --cnn-epochs and --cnn-limit at least 1; --cnn-warp between 0 and 0.3.");
         }
 
         return Metric is "macro-f1" or "accuracy" ? ValidationResult.Success() : ValidationResult.Error("--metric must be macro-f1 or accuracy.");

@@ -110,6 +110,49 @@ public sealed class CnnTests(CnnFixture fx) : IClassFixture<CnnFixture>
             Assert.False(other.Reused);
             Assert.NotEqual(fx.Trained.Folder, other.Folder);
         }
+
+        // The frequency warp is part of the request: a warped CNN is trained anew, records its warp, and is reused
+        // only by a request with the same warp.
+        Assert.Equal(0.0, training["warp"]!.GetValue<double>());
+        var warped = new CnnTrainer(fx.Options with { Warp = 0.1 }).Train(fx.LogMel, ["ravdess:01", "ravdess:02", "ravdess:03"], ["ravdess:04"], ["ravdess:05", "ravdess:06"]);
+        using (warped.Model)
+        {
+            Assert.False(warped.Reused);
+            Assert.Equal(0.1, warped.Model.Sidecar.Training!["warp"]!.GetValue<double>());
+        }
+
+        var warpedAgain = new CnnTrainer(fx.Options with { Warp = 0.1 }).Train(fx.LogMel, ["ravdess:01", "ravdess:02", "ravdess:03"], ["ravdess:04"], ["ravdess:05", "ravdess:06"]);
+        using (warpedAgain.Model)
+        {
+            Assert.True(warpedAgain.Reused);
+            Assert.Equal(warped.Folder, warpedAgain.Folder);
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CnnTrainer(fx.Options with { Warp = 0.5 }));
+    }
+
+    [Fact]
+    public void The_frequency_warp_moves_a_band_s_content_up_or_down_and_leaves_it_alone_at_factor_one()
+    {
+        // warp_bands on a log-mel with one lit band (at about 1.9 kHz): factor 1 changes nothing, 1.1 moves the
+        // content to higher bands, 0.9 to lower ones, and the total stays close (interpolation between neighbours).
+        var scripts = new CnnTrainer(fx.Options).Scripts();
+        string output = RunPythonCode(scripts, """
+            import numpy as np, emotion_cnn as ec
+            x = np.zeros((64, 4), np.float32); x[30] = 1
+            def centre(y): return float((y[:, 0] * np.arange(64)).sum() / y[:, 0].sum())
+            same = float(np.abs(ec.warp_bands(x, 1.0, 16000) - x).max())
+            up, down = ec.warp_bands(x, 1.1, 16000), ec.warp_bands(x, 0.9, 16000)
+            print(same, centre(up), centre(down), float(up[:, 0].sum()), float(down[:, 0].sum()), up.dtype)
+            """);
+        var v = output.Trim().Split(' ');
+        Assert.Equal(0.0, double.Parse(v[0], System.Globalization.CultureInfo.InvariantCulture));
+        double up = double.Parse(v[1], System.Globalization.CultureInfo.InvariantCulture), down = double.Parse(v[2], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(up, 31, 33);
+        Assert.InRange(down, 27, 29);
+        Assert.InRange(double.Parse(v[3], System.Globalization.CultureInfo.InvariantCulture), 0.7, 1.3);
+        Assert.InRange(double.Parse(v[4], System.Globalization.CultureInfo.InvariantCulture), 0.7, 1.3);
+        Assert.Equal("float32", v[5]);
     }
 
     [Theory]
@@ -296,18 +339,29 @@ public sealed class CnnTests(CnnFixture fx) : IClassFixture<CnnFixture>
         Assert.Empty(CnnTrainer.SelectionSpeakers(["a", "b"], 3));
     }
 
-    private static void RunPython(params string[] args)
+    private static void RunPython(params string[] args) => RunPythonIn(null, args);
+
+    /// <summary>Runs a Python snippet in <paramref name="folder"/> (so it imports the trainer's modules); its output.</summary>
+    private static string RunPythonCode(string folder, string code) => RunPythonIn(folder, "-c", code.Replace("\r", ""));
+
+    private static string RunPythonIn(string? folder, params string[] args)
     {
         var info = new ProcessStartInfo(new CnnTrainingOptions().Python) { RedirectStandardError = true, RedirectStandardOutput = true };
+        if (folder is not null)
+        {
+            info.WorkingDirectory = folder;
+        }
+
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
         }
 
         using var p = Process.Start(info)!;
+        var output = p.StandardOutput.ReadToEndAsync();
         string err = p.StandardError.ReadToEnd();
-        p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         Assert.True(p.ExitCode == 0, err);
+        return output.Result;
     }
 }

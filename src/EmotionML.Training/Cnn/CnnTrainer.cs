@@ -103,6 +103,7 @@ public sealed partial class CnnTrainer
             ["epochs"] = Options.Epochs,
             ["seed"] = Options.Seed,
             ["width"] = Options.Width,
+            ["warp"] = Options.Warp,
             ["clips"] = clips,
         };
         var models = Path.Combine(Options.CacheDirectory, "models");
@@ -124,7 +125,7 @@ public sealed partial class CnnTrainer
             Path.Combine(Scripts(), "train_cnn.py"), "--data", npz, "--out", output,
             "--train-speakers", string.Join(',', train), "--val-speakers", string.Join(',', validation), "--exclude-speakers", string.Join(',', excluded),
             "--epochs", Invariant(Options.Epochs), "--seed", Invariant(Options.Seed), "--threads", Invariant(Options.Threads),
-            "--width", Options.Width, "--test-crops", Invariant(Options.TestCrops),
+            "--width", Options.Width, "--test-crops", Invariant(Options.TestCrops), "--warp", Options.Warp.ToString("R", CultureInfo.InvariantCulture),
         };
         if (Options.ClipLimit is { } n)
         {

@@ -18,6 +18,13 @@ public sealed record CnnTrainingOptions
     /// <summary><c>compact</c> (24-48-96-128, one conv per block; default) or <c>wide</c> (32-64-128-256, two convs per block).</summary>
     public string Width { get; init; } = "compact";
 
+    /// <summary>
+    /// Vocal-tract-length perturbation: each training crop's frequency axis is scaled by a factor drawn uniformly from
+    /// [1 - Warp, 1 + Warp] (piecewise-linearly above 4.8 kHz so that Nyquist stays put). 0 (default) is off; 0.1 is
+    /// the setting measured in artifacts/README.md. Must be in [0, 0.3].
+    /// </summary>
+    public double Warp { get; init; }
+
     /// <summary>Crops averaged at prediction time (default 3).</summary>
     public int TestCrops { get; init; } = 3;
 
@@ -40,6 +47,10 @@ public sealed record CnnTrainingOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Threads, nameof(Threads));
         ArgumentOutOfRangeException.ThrowIfLessThan(TestCrops, 1, nameof(TestCrops));
         ArgumentOutOfRangeException.ThrowIfLessThan(SelectionSpeakers, 1, nameof(SelectionSpeakers));
+        if (!(Warp is >= 0 and <= 0.3))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Warp), Warp, "Warp must be between 0 (off) and 0.3.");
+        }
         if (Width is not ("compact" or "wide"))
         {
             throw new ArgumentException($"Width must be 'compact' or 'wide', not '{Width}'.", nameof(Width));

@@ -1,0 +1,44 @@
+namespace EmotionML.Cli.Tests;
+
+/// <summary>
+/// Every command's help renders (option descriptions are Spectre.Console markup, where a bracket is a style), and a
+/// setting that fails validation is one error line, not a stack trace.
+/// </summary>
+public sealed class HelpTests
+{
+    [Theory]
+    [InlineData("predict")]
+    [InlineData("features")]
+    [InlineData("logmel")]
+    [InlineData("train")]
+    [InlineData("evaluate")]
+    [InlineData("serve")]
+    [InlineData("info")]
+    public void Each_command_s_help_lists_its_options(string command)
+    {
+        var (code, stdout, stderr) = CliRunner.Run(command, "--help");
+        Assert.True(code == 0, $"exit code {code}: {stderr}{stdout}");
+        Assert.Contains("OPTIONS:", stdout);
+        Assert.Contains("--help", stdout);
+        Assert.DoesNotContain("Exception", stdout + stderr);
+    }
+
+    [Fact]
+    public void Train_help_shows_the_regex_example_and_the_frequency_warp()
+    {
+        var (_, stdout, _) = CliRunner.Run("train", "--help");
+        Assert.Contains("'^(?<speaker>[^_/]+)_'", stdout.Replace("\n", "").Replace(" ", ""), StringComparison.Ordinal);
+        Assert.Contains("--cnn-warp", stdout);
+    }
+
+    [Fact]
+    public void An_invalid_setting_is_one_error_line_naming_the_option()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("train", "--data", Path.Combine(TestData.SharedData.RootPath, "data", "emodb"), "--cnn-warp", "0.5", "--out", Path.Combine(Path.GetTempPath(), "never.emlmodel"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("--cnn-warp between 0 and 0.3", stderr.Replace("\n", " "));
+        Assert.DoesNotContain("Exception", stderr);
+        Assert.DoesNotContain(stderr.Split('\n'), line => line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        Assert.Empty(stdout.Trim());
+    }
+}

@@ -84,18 +84,24 @@ def load_npz(path):
     }
 
 
+_SLANEY_LOG_STEP = np.log(6.4) / 27.0  # mels per e-fold above 1 kHz, as librosa's hz_to_mel(htk=False)
+
+
 def slaney_mel(f):
-    """Hz to Slaney mels (librosa's default, htk=False): linear below 1 kHz, logarithmic above."""
+    """Hz to Slaney mels (librosa's default, htk=False): linear below 1 kHz (15 mels), logarithmic above."""
     f = np.asarray(f, dtype=np.float64)
-    log_step = np.log(6.4) / 27.0
-    return np.where(f < 1000.0, f / (200.0 / 3), 15.0 + np.log(np.maximum(f, 1e-9) / 1000.0) / log_step)
+    return np.where(f < 1000.0, f / (200.0 / 3), 15.0 + np.log(np.maximum(f, 1e-9) / 1000.0) / _SLANEY_LOG_STEP)
+
+
+def slaney_hz(m):
+    """Slaney mels to Hz, the inverse of `slaney_mel`."""
+    m = np.asarray(m, dtype=np.float64)
+    return np.where(m < 15.0, m * (200.0 / 3), 1000.0 * np.exp(_SLANEY_LOG_STEP * (m - 15.0)))
 
 
 def band_centres(bands, sample_rate):
     """Centre frequencies (Hz) of a Slaney mel bank of `bands` bands from 0 to Nyquist, as librosa's mel_frequencies."""
-    mels = np.linspace(0.0, slaney_mel(sample_rate / 2.0), bands + 2)[1:-1]
-    log_step = np.log(6.4) / 27.0
-    return np.where(mels < 15.0, mels * (200.0 / 3), 1000.0 * np.exp(log_step * (mels - 15.0)))
+    return slaney_hz(np.linspace(0.0, slaney_mel(sample_rate / 2.0), bands + 2)[1:-1])
 
 
 def warp_bands(x, alpha, sample_rate, boundary_hz=4800.0):

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Globalization;
+using EmotionML.Training.Cnn;
 using EmotionML.Training.Corpora;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -134,9 +136,9 @@ public sealed class TrainSettings : CorpusSettings
             return ValidationResult.Error("--enrol must be 0 (all other clips) or a positive number of clips.");
         }
 
-        if (Cnn is not ("auto" or "on" or "off") || CnnWidth is not ("compact" or "wide") || CnnEpochs < 1 || CnnLimit is < 1 || !(CnnWarp is >= 0 and <= 0.3))
+        if (Cnn is not ("auto" or "on" or "off") || CnnWidth is not ("compact" or "wide") || CnnEpochs < 1 || CnnLimit is < 1 || !(CnnWarp is >= 0 and <= CnnTrainingOptions.MaxWarp))
         {
-            return ValidationResult.Error("--cnn must be auto, on or off; --cnn-width compact or wide; --cnn-epochs and --cnn-limit at least 1; --cnn-warp between 0 and 0.3.");
+            return ValidationResult.Error($"--cnn must be auto, on or off; --cnn-width compact or wide; --cnn-epochs and --cnn-limit at least 1; --cnn-warp between 0 and {CnnTrainingOptions.MaxWarp.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         return Metric is "macro-f1" or "accuracy" ? ValidationResult.Success() : ValidationResult.Error("--metric must be macro-f1 or accuracy.");

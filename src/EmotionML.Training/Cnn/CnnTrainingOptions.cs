@@ -21,9 +21,12 @@ public sealed record CnnTrainingOptions
     /// <summary>
     /// Vocal-tract-length perturbation: each training crop's frequency axis is scaled by a factor drawn uniformly from
     /// [1 - Warp, 1 + Warp] (piecewise-linearly above 4.8 kHz so that Nyquist stays put). 0 (default) is off; 0.1 is
-    /// the setting measured in artifacts/README.md. Must be in [0, 0.3].
+    /// the setting measured in artifacts/README.md. Must be in [0, <see cref="MaxWarp"/>].
     /// </summary>
     public double Warp { get; init; }
+
+    /// <summary>The largest <see cref="Warp"/> accepted (a ±30 % frequency scale).</summary>
+    public const double MaxWarp = 0.3;
 
     /// <summary>Crops averaged at prediction time (default 3).</summary>
     public int TestCrops { get; init; } = 3;
@@ -47,9 +50,9 @@ public sealed record CnnTrainingOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Threads, nameof(Threads));
         ArgumentOutOfRangeException.ThrowIfLessThan(TestCrops, 1, nameof(TestCrops));
         ArgumentOutOfRangeException.ThrowIfLessThan(SelectionSpeakers, 1, nameof(SelectionSpeakers));
-        if (!(Warp is >= 0 and <= 0.3))
+        if (!(Warp is >= 0 and <= MaxWarp))
         {
-            throw new ArgumentOutOfRangeException(nameof(Warp), Warp, "Warp must be between 0 (off) and 0.3.");
+            throw new ArgumentOutOfRangeException(nameof(Warp), Warp, $"Warp must be between 0 (off) and {MaxWarp}.");
         }
         if (Width is not ("compact" or "wide"))
         {

@@ -97,6 +97,11 @@ public sealed class TrainSettings : CorpusSettings
     [DefaultValue(0.0)]
     public double CnnWarp { get; set; }
 
+    /// <summary>Train the CNN again on all training speakers once the blend weight is chosen.</summary>
+    [CommandOption("--cnn-refit")]
+    [Description("Once the blend weight is chosen (on a CNN that left 3 training speakers out), train the CNN again on all training speakers and ship that one: a second CNN training, also in every outer fold of the nested estimate")]
+    public bool CnnRefit { get; set; }
+
     /// <summary>Only this many training clips per CNN (smoke runs).</summary>
     [CommandOption("--cnn-limit <N>")]
     [Description("Train each CNN on at most N clips (smoke runs only)")]

@@ -323,6 +323,41 @@ public sealed class CnnTests(CnnFixture fx) : IClassFixture<CnnFixture>
     }
 
     [Fact]
+    public void A_refit_trains_the_CNN_again_on_all_training_speakers_and_the_model_holds_that_one()
+    {
+        var data = fx.Data.WithLogMel(fx.LogMel);
+        var train = data.Speakers.Distinct().Where(s => string.CompareOrdinal(s, "ravdess:05") < 0).ToHashSet();
+        var subset = data.Subset(Enumerable.Range(0, data.Count).Where(i => train.Contains(data.Items[i].Speaker)).ToArray());
+        var options = new ExperimentOptions { MaxTrials = 1, Folds = 2, Trainers = [TrainerKind.LbfgsMaximumEntropy], SpeakerNormalization = SpeakerNormalizationChoice.Never, Cnn = fx.Options with { Refit = true, Seed = 3 } };
+        var result = new EmotionExperiment(options).Run(subset);
+        using var model = result.Model;
+        var blend = result.Cnn!;
+        Assert.True(blend.Refit);
+        Assert.NotEqual(blend.SelectionCnnFolder, blend.CnnFolder);
+        JsonNode Training(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "model.json")))!["training"]!;
+        string[] Names(JsonNode t, string key) => t[key]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+        // The CNN that chose the weight left the selection speakers out; the refitted one trained on all four, and
+        // neither touched actors 05-06, which the experiment was not given.
+        var chooser = Training(blend.SelectionCnnFolder);
+        Assert.Equal(blend.SelectionSpeakers, Names(chooser, "validationSpeakers"));
+        Assert.Empty(Names(chooser, "trainSpeakers").Intersect(blend.SelectionSpeakers));
+        var refit = Training(blend.CnnFolder);
+        Assert.Equal(train.Order(StringComparer.Ordinal), Names(refit, "trainSpeakers"));
+        Assert.Empty(Names(refit, "validationSpeakers"));
+        Assert.Equal(["ravdess:05", "ravdess:06"], Names(refit, "excludedSpeakers"));
+        Assert.Equal(blend.Weight > 0, model.RequiresLogMel);
+        if (blend.Weight > 0)
+        {
+            // The blend holds the refitted CNN, not the one that chose the weight.
+            using var cnn = CnnModel.Load(Path.Combine(blend.CnnFolder, "model.onnx"));
+            var clip = fx.LogMel.Spectrograms[0];
+            Assert.Equal(cnn.Predict(clip, data.Labels), model.Cnn!.Predict(clip, data.Labels));
+            using var chooserCnn = CnnModel.Load(Path.Combine(blend.SelectionCnnFolder, "model.onnx"));
+            Assert.NotEqual(chooserCnn.Predict(clip, data.Labels), model.Cnn.Predict(clip, data.Labels));
+        }
+    }
+
+    [Fact]
     public void Without_python_and_torch_training_says_what_to_install()
     {
         var trainer = new CnnTrainer(fx.Options with { Python = "/nonexistent/python3", Seed = 7 });

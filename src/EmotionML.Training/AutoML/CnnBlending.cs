@@ -10,7 +10,10 @@ namespace EmotionML.Training.AutoML;
 /// selection speakers (<see cref="CnnTrainer.SelectionSpeakers"/>); on those speakers' clips the tree winner's
 /// out-of-fold probabilities and the CNN's probabilities are blended at weights 0, 0.1, …, 1, and the weight with
 /// the best search metric wins (0: the tree alone, 1: the CNN alone; ties go to the lower log-loss). The blend's
-/// temperature is fitted on the same clips. No clip outside the training data given is used by any step.
+/// temperature is fitted on the same clips. With <see cref="CnnTrainingOptions.Refit"/>, once a weight above 0 is
+/// chosen the CNN is trained again, same recipe and seed, on all the training speakers (the selection speakers
+/// included), and that CNN is the one blended and shipped at the chosen weight and temperature. No clip outside the
+/// training data given is used by any step.
 /// </summary>
 internal static class CnnBlending
 {
@@ -58,18 +61,38 @@ internal static class CnnBlending
                 WeightScores = scores,
                 Metric = metric,
                 CnnFolder = trained.Folder,
+                SelectionCnnFolder = trained.Folder,
                 CnnReused = trained.Reused,
                 CnnTrainingSeconds = trained.Model.Sidecar.Training?["seconds"]?.GetValue<double>(),
             };
             log?.Report($"CNN: {metric} on the selection speakers: tree {scores["0.0"]:F3}, CNN {scores["1.0"]:F3}, best weight {bestWeight:0.0} ({bestScore:F3})");
+            var final = Mix(treeP, cnnP, bestWeight);
+            var calibration = CalibrationMetrics.Fit(final, truth);
+            if (options.Refit)
+            {
+                // The weight and temperature were chosen with a CNN that never saw the selection speakers; the CNN
+                // that goes with them is trained on every training speaker (a fifth more voices in a nested fold).
+                // Also when the trees won (weight 0): nested evaluation then scores this CNN on its own, so that
+                // "the CNN" means the same recipe in every fold.
+                log?.Report($"CNN: training again on all {speakers.Length} training speakers (refit)");
+                var refit = new CnnTrainer(options).Train(logMel, speakers, [], excluded, log, cancellationToken);
+                cnn.Dispose();
+                cnn = refit.Model;
+                result = result with
+                {
+                    Refit = true,
+                    CnnFolder = refit.Folder,
+                    CnnReused = refit.Reused,
+                    CnnTrainingSeconds = refit.Model.Sidecar.Training?["seconds"]?.GetValue<double>(),
+                };
+            }
+
             if (bestWeight == 0)
             {
                 cnn.Dispose();
                 return (tree, result);
             }
 
-            var final = Mix(treeP, cnnP, bestWeight);
-            var calibration = CalibrationMetrics.Fit(final, truth);
             var blend = tree.WithCnn(cnn, bestWeight, calibration);
             tree.Dispose(); // its pipeline lives on in the blend; only its engine pool goes
             return (blend, result);
@@ -100,12 +123,21 @@ public sealed record CnnBlendResult
     /// <summary>The metric.</summary>
     public OptimizationMetric Metric { get; init; }
 
-    /// <summary>The trained CNN's folder (model.onnx, model.json, model.pt).</summary>
+    /// <summary>The folder (model.onnx, model.json, model.pt) of the CNN that goes with the weight: the refitted one after a refit.</summary>
     public string CnnFolder { get; init; } = "";
 
-    /// <summary>Whether the CNN came from the trainer's cache.</summary>
+    /// <summary>The folder of the CNN that left the selection speakers out, with which the weight was chosen.</summary>
+    public string SelectionCnnFolder { get; init; } = "";
+
+    /// <summary>
+    /// Whether the CNN in <see cref="CnnFolder"/> was trained again on all training speakers after the weight was
+    /// chosen (<see cref="CnnTrainingOptions.Refit"/>; also when the weight is 0 and the model holds no CNN).
+    /// </summary>
+    public bool Refit { get; init; }
+
+    /// <summary>Whether the CNN in <see cref="CnnFolder"/> came from the trainer's cache.</summary>
     public bool CnnReused { get; init; }
 
-    /// <summary>The CNN's training time as its trainer recorded it, seconds.</summary>
+    /// <summary>The training time of the CNN in <see cref="CnnFolder"/> as its trainer recorded it, seconds.</summary>
     public double? CnnTrainingSeconds { get; init; }
 }

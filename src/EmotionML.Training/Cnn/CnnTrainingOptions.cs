@@ -37,6 +37,14 @@ public sealed record CnnTrainingOptions
     /// </summary>
     public int SelectionSpeakers { get; init; } = 3;
 
+    /// <summary>
+    /// After the blend weight is chosen (on a CNN that left the <see cref="SelectionSpeakers"/> out), train the CNN
+    /// again with the same recipe and seed on all training speakers and ship that one (default false: the CNN that
+    /// chose the weight is shipped). Costs a second CNN training per experiment, and per outer fold in nested
+    /// evaluation; artifacts/README.md records what it gave.
+    /// </summary>
+    public bool Refit { get; init; }
+
     /// <summary>Only the first N training clips (smoke tests); null for all.</summary>
     public int? ClipLimit { get; init; }
 

@@ -10,10 +10,10 @@ namespace EmotionML.Training.AutoML;
 /// selection speakers (<see cref="CnnTrainer.SelectionSpeakers"/>); on those speakers' clips the tree winner's
 /// out-of-fold probabilities and the CNN's probabilities are blended at weights 0, 0.1, …, 1, and the weight with
 /// the best search metric wins (0: the tree alone, 1: the CNN alone; ties go to the lower log-loss). The blend's
-/// temperature is fitted on the same clips. With <see cref="CnnTrainingOptions.Refit"/>, once a weight above 0 is
-/// chosen the CNN is trained again, same recipe and seed, on all the training speakers (the selection speakers
-/// included), and that CNN is the one blended and shipped at the chosen weight and temperature. No clip outside the
-/// training data given is used by any step.
+/// temperature is fitted on the same clips. With <see cref="CnnTrainingOptions.Refit"/>, once the weight is chosen
+/// the CNN is trained again, same recipe and seed, on all the training speakers (the selection speakers included),
+/// and that CNN is the one blended and shipped at the chosen weight and temperature. No clip outside the training
+/// data given is used by any step.
 /// </summary>
 internal static class CnnBlending
 {

@@ -341,6 +341,7 @@ public sealed class CnnTests(CnnFixture fx) : IClassFixture<CnnFixture>
         var chooser = Training(blend.SelectionCnnFolder);
         Assert.Equal(blend.SelectionSpeakers, Names(chooser, "validationSpeakers"));
         Assert.Empty(Names(chooser, "trainSpeakers").Intersect(blend.SelectionSpeakers));
+        Assert.Equal(["ravdess:05", "ravdess:06"], Names(chooser, "excludedSpeakers"));
         var refit = Training(blend.CnnFolder);
         Assert.Equal(train.Order(StringComparer.Ordinal), Names(refit, "trainSpeakers"));
         Assert.Empty(Names(refit, "validationSpeakers"));

@@ -14,16 +14,20 @@ internal sealed class PredictionEnginePool<TIn, TOut>(Func<PredictionEngine<TIn,
     where TOut : class, new()
 {
     private readonly ConcurrentBag<PredictionEngine<TIn, TOut>> _pool = new();
+
+    // Kept beside the bag: ConcurrentBag.Count takes every thread's lock to freeze the bag, and calling it on each
+    // return made concurrent predictions wait on each other. Approximate under races, which only the bound reads.
+    private int _count;
     private int _disposed;
 
     /// <summary>Engines waiting in the pool.</summary>
-    public int Count => _pool.Count;
+    public int Count => Math.Max(0, Volatile.Read(ref _count));
 
     /// <summary>Runs one prediction on a rented engine.</summary>
     public TOut Predict(TIn input)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, owner);
-        var engine = _pool.TryTake(out var e) ? e : create();
+        var engine = TryTake(out var e) ? e : create();
         try
         {
             return engine.Predict(input);
@@ -44,12 +48,13 @@ internal sealed class PredictionEnginePool<TIn, TOut>(Func<PredictionEngine<TIn,
 
     private void Return(PredictionEngine<TIn, TOut> engine)
     {
-        if (Volatile.Read(ref _disposed) != 0 || _pool.Count >= EmotionModel.MaxPooledEngines)
+        if (Volatile.Read(ref _disposed) != 0 || Volatile.Read(ref _count) >= EmotionModel.MaxPooledEngines)
         {
             engine.Dispose();
             return;
         }
 
+        Interlocked.Increment(ref _count);
         _pool.Add(engine);
         // Dispose may have drained the pool between the check and the add: drain again so nothing is leaked.
         if (Volatile.Read(ref _disposed) != 0)
@@ -60,9 +65,20 @@ internal sealed class PredictionEnginePool<TIn, TOut>(Func<PredictionEngine<TIn,
 
     private void Drain()
     {
-        while (_pool.TryTake(out var engine))
+        while (TryTake(out var engine))
         {
             engine.Dispose();
         }
+    }
+
+    private bool TryTake(out PredictionEngine<TIn, TOut> engine)
+    {
+        if (_pool.TryTake(out engine!))
+        {
+            Interlocked.Decrement(ref _count);
+            return true;
+        }
+
+        return false;
     }
 }

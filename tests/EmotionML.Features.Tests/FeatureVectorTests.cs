@@ -172,4 +172,35 @@ public sealed class FeatureVectorTests
             File.Delete(bad);
         }
     }
+
+    [Fact]
+    public void Batch_extraction_resamples_other_rates_as_a_decoded_clip_does_and_reports_empty_files()
+    {
+        var dir = Directory.CreateTempSubdirectory("emotionml-batch-");
+        try
+        {
+            // A real clip brought to 44.1 kHz: the batch path (rented decode, resampled span) must give the vector the
+            // public AudioClip path gives, and the duration of the file as read.
+            var speech = new EmotionML.Audio.AudioDecoder().Decode(SharedData.RavdessClips(1).First()).ResampleTo(44100);
+            string resampled = Path.Combine(dir.FullName, "at-44k.wav"), empty = Path.Combine(dir.FullName, "empty.wav");
+            File.WriteAllBytes(resampled, Signals.Wav16(speech.Samples, 44100));
+            File.WriteAllBytes(empty, Signals.Wav16([], 16000));
+
+            var batch = new FileFeatureExtractor(Extractor);
+            var result = batch.ExtractFile(resampled);
+            var expected = Extractor.Extract(new EmotionML.Audio.AudioDecoder().Decode(resampled));
+            Assert.True(result.Succeeded, result.Error);
+            Assert.Equal(44100, result.SourceSampleRate);
+            Assert.Equal(speech.Samples.Length / 44100.0, result.DurationSeconds, 9);
+            Assert.Equal(expected.Values, result.Vector!.Values);
+
+            var none = batch.ExtractFile(empty);
+            Assert.False(none.Succeeded);
+            Assert.Contains("no samples", none.Error);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

@@ -57,6 +57,9 @@ internal sealed class AnalysisWorkspace
     /// <summary>Prefix sums of sign changes for the zero-crossing rate, grown as needed.</summary>
     public int[] Crossings { get; set; } = [];
 
+    /// <summary>Reused storage for the matrices of an analysis that is pooled at once.</summary>
+    public MatrixArena Matrices { get; } = new();
+
     /// <summary>The zero-padded signal, grown as needed.</summary>
     public float[] Padded { get; set; } = [];
 }

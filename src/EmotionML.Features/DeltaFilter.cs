@@ -11,10 +11,10 @@ namespace EmotionML.Features;
 /// </summary>
 internal static class DeltaFilter
 {
-    public static FeatureMatrix Apply(FeatureMatrix input, int width)
+    public static FeatureMatrix Apply(FeatureMatrix input, int width, MatrixArena? arena = null)
     {
         int frames = input.Frames;
-        var output = new FeatureMatrix(input.Rows, frames);
+        var output = arena?.Take(input.Rows, frames) ?? new FeatureMatrix(input.Rows, frames);
         if (frames < 2)
         {
             return output;

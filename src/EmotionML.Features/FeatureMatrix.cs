@@ -15,6 +15,19 @@ public sealed class FeatureMatrix
         Data = new float[(long)rows * frames];
     }
 
+    /// <summary>
+    /// A zero matrix over <paramref name="storage"/> (at least rows × frames long, reused from call to call by
+    /// <see cref="MatrixArena"/>); only internal code that never hands the matrix out, and never reads
+    /// <see cref="Data"/>'s length, uses it: <see cref="Values"/> is the matrix.
+    /// </summary>
+    internal FeatureMatrix(int rows, int frames, float[] storage)
+    {
+        Rows = rows;
+        Frames = frames;
+        Data = storage;
+        Values.Clear();
+    }
+
     /// <summary>Number of rows.</summary>
     public int Rows { get; }
 
@@ -23,6 +36,9 @@ public sealed class FeatureMatrix
 
     /// <summary>The values, row after row.</summary>
     public float[] Data { get; }
+
+    /// <summary>The rows × frames values (all of <see cref="Data"/> unless the storage is reused).</summary>
+    internal Span<float> Values => Data.AsSpan(0, Rows * Frames);
 
     /// <summary>The value of a row at a frame.</summary>
     /// <param name="row">Row index.</param>

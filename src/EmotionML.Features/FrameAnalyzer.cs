@@ -69,7 +69,7 @@ internal sealed class FrameAnalyzer
         var ws = _workspaces.TryTake(out var w) ? w : new AnalysisWorkspace(_options);
         try
         {
-            return Analyze(signal, kinds, ws);
+            return Analyze(signal, kinds, ws, null);
         }
         finally
         {
@@ -77,7 +77,30 @@ internal sealed class FrameAnalyzer
         }
     }
 
-    private FrameFeatures Analyze(ReadOnlySpan<float> signal, FeatureKinds kinds, AnalysisWorkspace ws)
+    /// <summary>
+    /// Every feature, pooled into a vector of <paramref name="columns"/> values before the workspace is given back:
+    /// the frame-level matrices live in the workspace's reused storage and never leave this call, so a clip's
+    /// analysis allocates little more than the vector it returns.
+    /// </summary>
+    public float[] AnalyzeAndPool(ReadOnlySpan<float> signal, int columns)
+    {
+        var ws = _workspaces.TryTake(out var w) ? w : new AnalysisWorkspace(_options);
+        try
+        {
+            ws.Matrices.Reset();
+            var frames = Analyze(signal, FeatureKinds.All, ws, ws.Matrices);
+            return Pooling.Pool(frames, _options, columns);
+        }
+        finally
+        {
+            _workspaces.Add(ws);
+        }
+    }
+
+    /// <summary>A zero matrix: from the arena when the caller pools at once, else one the caller owns.</summary>
+    private static FeatureMatrix NewMatrix(MatrixArena? arena, int rows, int frames) => arena?.Take(rows, frames) ?? new FeatureMatrix(rows, frames);
+
+    private FrameFeatures Analyze(ReadOnlySpan<float> signal, FeatureKinds kinds, AnalysisWorkspace ws, MatrixArena? arena)
     {
         var stft = _options.Stft;
         int n = stft.FftSize, hop = stft.HopLength, bins = stft.BinCount;
@@ -103,13 +126,13 @@ internal sealed class FrameAnalyzer
         bool spectral = (kinds & (FeatureKinds.Mel | FeatureKinds.Mfcc | FeatureKinds.Chroma | FeatureKinds.Contrast | FeatureKinds.Rolloff
             | FeatureKinds.Centroid | FeatureKinds.Bandwidth | FeatureKinds.Flatness)) != 0;
 
-        var mel = wantMel ? new FeatureMatrix(_options.MelBandCount, frames) : null;
-        var peak = kinds.HasFlag(FeatureKinds.Contrast) ? new FeatureMatrix(ws.Peak.Length, frames) : null;
-        var valley = peak is null ? null : new FeatureMatrix(ws.Peak.Length, frames);
-        var centroid = kinds.HasFlag(FeatureKinds.Centroid) || kinds.HasFlag(FeatureKinds.Bandwidth) ? new FeatureMatrix(1, frames) : null;
-        var bandwidth = kinds.HasFlag(FeatureKinds.Bandwidth) ? new FeatureMatrix(1, frames) : null;
-        var rolloff = kinds.HasFlag(FeatureKinds.Rolloff) ? new FeatureMatrix(1, frames) : null;
-        var flatness = kinds.HasFlag(FeatureKinds.Flatness) ? new FeatureMatrix(1, frames) : null;
+        var mel = wantMel ? NewMatrix(arena, _options.MelBandCount, frames) : null;
+        var peak = kinds.HasFlag(FeatureKinds.Contrast) ? NewMatrix(arena, ws.Peak.Length, frames) : null;
+        var valley = peak is null ? null : NewMatrix(arena, ws.Peak.Length, frames);
+        var centroid = kinds.HasFlag(FeatureKinds.Centroid) || kinds.HasFlag(FeatureKinds.Bandwidth) ? NewMatrix(arena, 1, frames) : null;
+        var bandwidth = kinds.HasFlag(FeatureKinds.Bandwidth) ? NewMatrix(arena, 1, frames) : null;
+        var rolloff = kinds.HasFlag(FeatureKinds.Rolloff) ? NewMatrix(arena, 1, frames) : null;
+        var flatness = kinds.HasFlag(FeatureKinds.Flatness) ? NewMatrix(arena, 1, frames) : null;
         if (wantChroma && ws.Spectrogram.Length < (long)frames * bins)
         {
             ws.Spectrogram = new float[(long)frames * bins];
@@ -168,26 +191,26 @@ internal sealed class FrameAnalyzer
 
         if (kinds.HasFlag(FeatureKinds.Mfcc))
         {
-            result.Mfcc = Mfcc(mel!, ws);
+            result.Mfcc = Mfcc(mel!, ws, arena);
         }
 
         if (kinds.HasFlag(FeatureKinds.DeltaMfcc))
         {
-            result.DeltaMfcc = DeltaFilter.Apply(result.Mfcc!, _options.DeltaWidth);
+            result.DeltaMfcc = DeltaFilter.Apply(result.Mfcc!, _options.DeltaWidth, arena);
         }
 
         if (wantChroma)
         {
             double tuning = _options.Chroma.Tuning ?? ws.Tuning.Estimate(_options.Chroma.BinCount);
             result.ChromaTuning = tuning;
-            result.Chroma = Chroma(ws.Spectrogram, frames, bins, tuning);
+            result.Chroma = Chroma(ws.Spectrogram, frames, bins, tuning, arena);
         }
 
         if (peak is not null)
         {
-            PowerToDb(peak.Data);
-            PowerToDb(valley!.Data);
-            TensorPrimitives.Subtract(peak.Data, valley.Data, peak.Data);
+            PowerToDb(peak.Values);
+            PowerToDb(valley!.Values);
+            TensorPrimitives.Subtract(peak.Values, valley.Values, peak.Values);
             result.Contrast = peak;
         }
 
@@ -198,7 +221,7 @@ internal sealed class FrameAnalyzer
 
         if (kinds.HasFlag(FeatureKinds.Rms))
         {
-            var rms = new FeatureMatrix(1, frames);
+            var rms = NewMatrix(arena, 1, frames);
             for (int t = 0; t < frames; t++)
             {
                 var x = pad.Slice(t * hop, n);
@@ -210,14 +233,14 @@ internal sealed class FrameAnalyzer
 
         if (kinds.HasFlag(FeatureKinds.ZeroCrossingRate))
         {
-            result.ZeroCrossingRate = ZeroCrossingRate(signal, frames, n, hop, ws);
+            result.ZeroCrossingRate = ZeroCrossingRate(signal, frames, n, hop, ws, arena);
         }
 
         if (kinds.HasFlag(FeatureKinds.Pitch))
         {
-            var f0 = new FeatureMatrix(1, frames);
-            var voiced = new FeatureMatrix(1, frames);
-            ws.Pitch.Track(signal, hop, frames, f0.Data, voiced.Data);
+            var f0 = NewMatrix(arena, 1, frames);
+            var voiced = NewMatrix(arena, 1, frames);
+            ws.Pitch.Track(signal, hop, frames, f0.Values, voiced.Values);
             result.F0 = f0;
             result.Voiced = voiced;
         }
@@ -364,16 +387,17 @@ internal sealed class FrameAnalyzer
         return (float)(Math.Exp(logSum / power.Length) / (sum / power.Length));
     }
 
-    private FeatureMatrix Mfcc(FeatureMatrix mel, AnalysisWorkspace ws)
+    private FeatureMatrix Mfcc(FeatureMatrix mel, AnalysisWorkspace ws, MatrixArena? arena)
     {
         int bands = mel.Rows, frames = mel.Frames, count = _options.MfccCount;
         // A clip's dB copy is rented; a long recording's is not (the pool would keep a large array alive).
-        bool rent = mel.Data.Length <= MaxRentedFloats;
-        var buffer = rent ? System.Buffers.ArrayPool<float>.Shared.Rent(mel.Data.Length) : new float[mel.Data.Length];
-        var db = buffer.AsSpan(0, mel.Data.Length);
-        mel.Data.CopyTo(db);
+        var melValues = mel.Values;
+        bool rent = melValues.Length <= MaxRentedFloats;
+        var buffer = rent ? System.Buffers.ArrayPool<float>.Shared.Rent(melValues.Length) : new float[melValues.Length];
+        var db = buffer.AsSpan(0, melValues.Length);
+        melValues.CopyTo(db);
         PowerToDb(db);
-        var mfcc = new FeatureMatrix(count, frames);
+        var mfcc = NewMatrix(arena, count, frames);
         var column = ws.DbColumn;
         for (int t = 0; t < frames; t++)
         {
@@ -406,12 +430,12 @@ internal sealed class FrameAnalyzer
         TensorPrimitives.Max(values, floor, values);
     }
 
-    private FeatureMatrix Chroma(float[] spectrogram, int frames, int bins, double tuning)
+    private FeatureMatrix Chroma(float[] spectrogram, int frames, int bins, double tuning, MatrixArena? arena)
     {
         var bank = _chromaBanks.GetOrAdd(Math.Round(tuning, 9), tu => ChromaFilterBank.Create(
             _options.Stft.FftSize, _options.SampleRate, _options.Chroma.BinCount, tu, 5.0, 2.0));
         int count = bank.Length;
-        var chroma = new FeatureMatrix(count, frames);
+        var chroma = NewMatrix(arena, count, frames);
         Span<float> column = stackalloc float[count];
         for (int t = 0; t < frames; t++)
         {
@@ -440,9 +464,9 @@ internal sealed class FrameAnalyzer
     /// changes at indices in (first, last] of its clamped span. Both ends grow with the frame, so one walk over the
     /// signal, from boundary to boundary, gives every frame's count, each sample read once.
     /// </summary>
-    private static FeatureMatrix ZeroCrossingRate(ReadOnlySpan<float> signal, int frames, int frameLength, int hop, AnalysisWorkspace ws)
+    private static FeatureMatrix ZeroCrossingRate(ReadOnlySpan<float> signal, int frames, int frameLength, int hop, AnalysisWorkspace ws, MatrixArena? arena)
     {
-        var zcr = new FeatureMatrix(1, frames);
+        var zcr = NewMatrix(arena, 1, frames);
         int top = Math.Max(0, signal.Length - 1), half = frameLength / 2;
         if (ws.Crossings.Length < 2 * frames)
         {

@@ -49,8 +49,8 @@ public sealed class SpeechFeatureExtractor
     /// <param name="sampleRate">Must equal <see cref="FeatureOptions.SampleRate"/>.</param>
     public FeatureVector Extract(ReadOnlySpan<float> samples, int sampleRate)
     {
-        var frames = ExtractFrames(samples, sampleRate, FeatureKinds.All);
-        return new FeatureVector(Schema, Pooling.Pool(frames, Options, Schema.Columns.Count));
+        Check(samples, sampleRate);
+        return new FeatureVector(Schema, _analyzer.AnalyzeAndPool(samples, Schema.Columns.Count));
     }
 
     /// <summary>Computes frame-level features; only the <paramref name="kinds"/> asked for are computed.</summary>

@@ -125,6 +125,31 @@ public sealed class FeatureVectorTests
     }
 
     [Fact]
+    public void Reused_matrix_storage_gives_the_vector_of_freshly_allocated_matrices_whatever_came_before()
+    {
+        // Extract pools from matrices kept in a reused workspace; ExtractFrames hands out matrices it allocates. A long
+        // clip, a short one, the long one again, and a recording too long for the reused storage (over a minute) must
+        // each pool to exactly what their own frames pool to, so no value of an earlier clip leaks into a later one.
+        var speech = new AudioDecoder().Decode(SharedData.RavdessClips(1).First()).Samples;
+        var minuteAndMore = new float[16000 * 70];
+        for (int i = 0; i < minuteAndMore.Length; i++)
+        {
+            minuteAndMore[i] = speech[i % speech.Length] * (0.5f + 0.5f * MathF.Sin(i / 9000f));
+        }
+
+        var extractor = new SpeechFeatureExtractor();
+        float[][] clips = [speech, speech[..(speech.Length / 3)], speech, minuteAndMore, speech[..(speech.Length / 3)]];
+        foreach (var clip in clips)
+        {
+            var pooled = extractor.Extract(clip, 16000).Values;
+            var fromFrames = Pooling.Pool(extractor.ExtractFrames(clip, 16000), extractor.Options, extractor.Schema.Columns.Count);
+            Assert.Equal(fromFrames, pooled);
+        }
+
+        Assert.True(MatrixArena.MaxFloats < 128L * extractor.Options.Stft.FrameCount(minuteAndMore.Length), "the long recording must exceed the reused storage");
+    }
+
+    [Fact]
     public void One_extractor_shared_by_many_threads_gives_the_sequential_results()
     {
         var clips = SharedData.RavdessClips(12).Select(p => new AudioDecoder().Decode(p)).ToArray();

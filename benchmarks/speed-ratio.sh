@@ -9,7 +9,8 @@
 # librosa side: ../shared/anchors/librosa-speed/run.sh over the first M of the same clips (default 30); skipped,
 # with a note, where librosa or its Python stack is absent (see that folder's README for the set-up).
 # Prints the CPU model, its widest vector instruction set, the throughputs (audio-seconds per CPU-second, user + sys
-# from /usr/bin/time) of the portable build, of the published (ReadyToRun) one and of librosa, and the ratios.
+# from /usr/bin/time) of the portable build, of the published (ReadyToRun) one and of librosa, the ratios, and each
+# build's start-up (the process over one file) with the cost of every further clip.
 # The three are interleaved round by round (ours, then librosa, R times) and each side's best round is kept: the
 # machines here drift by a fifth or more within minutes, and measuring librosa only after all of our runs let that
 # drift into the ratio (one day: librosa 51.7 audio-s per CPU-s in one run, 38.5 in the next, same code).
@@ -75,6 +76,18 @@ for ((r = 1; r <= runs; r++)); do
   fi
 done
 cmp -s "$out/features-portable.json" "$out/features-published.json" || { echo "the two builds' features differ" >&2; exit 4; }
+# Start-up: the same process over one file (best of three), and what each further clip costs after it.
+for build in portable published; do
+  one=
+  for ((r = 1; r <= 3; r++)); do
+    cpu_s=$(taskset -c 0 "$timer" -f '%U %S' "$out/$build/EmotionML.Cli" features "${files[0]}" --threads 1 --format json \
+      --out "$out/one-$build.json" 2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}')
+    if [[ -z $one ]] || awk "BEGIN{exit !($cpu_s < $one)}"; then one=$cpu_s; fi
+  done
+  if [[ ${#files[@]} -gt 1 ]]; then
+    echo "emotionml features ($build): start-up with one file ${one} s CPU; each further clip $(awk "BEGIN{printf \"%.2f\", 1000 * (${best[$build]} - $one) / (${#files[@]} - 1)}") ms"
+  fi
+done
 declare -A ours
 for build in portable published; do
   ours[$build]=$(awk "BEGIN{printf \"%.0f\", $audio / ${best[$build]}}")

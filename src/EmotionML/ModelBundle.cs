@@ -32,8 +32,8 @@ public sealed class ModelBundle
         Converters = { new JsonStringEnumConverter() },
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         // The manifest's and the sidecar's contracts are generated at compile time (BundleJsonContext): working them
-        // out by reflection at run time cost about 100 ms on every first load (the CLI's predict, a web app's start).
-        // Other types (the training side's small records) still fall back to reflection.
+        // out by reflection emitted and compiled about 130 methods on every first load (the CLI's predict, a web
+        // app's start). Other types (the training side's small records) still fall back to reflection.
         TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(BundleJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
     };
 

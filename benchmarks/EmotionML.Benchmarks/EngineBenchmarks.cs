@@ -131,9 +131,10 @@ public class EngineThroughputBenchmarks
     public int ExtractorThroughput() => Run(() => _extractor.Extract(_samples, 16000));
 
     /// <summary>
-    /// The machine's own ceiling: floating-point multiply-adds in registers (no memory, no allocation, no shared
-    /// state), ~1.6 ms per item. Two vCPUs that are one core's two hardware threads, or a host that lowers the clock
-    /// when both run, show here below 2x, and no code can scale past that.
+    /// The machine's ceiling for arithmetic: floating-point multiply-adds in registers (no memory, no allocation, no
+    /// shared state), ~1.6 ms per item. Two vCPUs that share one core's arithmetic units, or a host that lowers the
+    /// clock when both run, show here below 2x; code bound by arithmetic cannot scale past that (code that also waits
+    /// on memory can, as its stalls leave the shared units to the other thread).
     /// </summary>
     [Benchmark(Description = "machine ceiling: 32 register-only loops")]
     public int CeilingThroughput() => Run(() => RegisterLoop(1_500_000));

@@ -57,12 +57,17 @@ EOF
 librosa_run=$shared/anchors/librosa-speed/run.sh
 librosa=yes
 [[ -x $librosa_run ]] || librosa=
+# CPU seconds (user + sys) of one `features --threads 1` process pinned to one core: cpu_of BUILD OUT FILE...
+cpu_of() {
+  local build=$1 json=$2; shift 2
+  taskset -c 0 "$timer" -f '%U %S' "$out/$build/EmotionML.Cli" features "$@" --threads 1 --format json --out "$json" \
+    2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}'
+}
 declare -A best
 theirs=
 for ((r = 1; r <= runs; r++)); do
   for build in portable published; do
-    cpu_s=$(taskset -c 0 "$timer" -f '%U %S' "$out/$build/EmotionML.Cli" features "${files[@]}" --threads 1 --format json \
-      --out "$out/features-$build.json" 2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}')
+    cpu_s=$(cpu_of "$build" "$out/features-$build.json" "${files[@]}")
     echo "emotionml features ($build), run $r: ${#files[@]} clips, ${audio} s of audio, ${cpu_s} s CPU"
     if [[ -z ${best[$build]:-} ]] || awk "BEGIN{exit !($cpu_s < ${best[$build]})}"; then best[$build]=$cpu_s; fi
   done
@@ -80,8 +85,7 @@ cmp -s "$out/features-portable.json" "$out/features-published.json" || { echo "t
 for build in portable published; do
   one=
   for ((r = 1; r <= 3; r++)); do
-    cpu_s=$(taskset -c 0 "$timer" -f '%U %S' "$out/$build/EmotionML.Cli" features "${files[0]}" --threads 1 --format json \
-      --out "$out/one-$build.json" 2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}')
+    cpu_s=$(cpu_of "$build" "$out/one-$build.json" "${files[0]}")
     if [[ -z $one ]] || awk "BEGIN{exit !($cpu_s < $one)}"; then one=$cpu_s; fi
   done
   if [[ ${#files[@]} -gt 1 ]]; then

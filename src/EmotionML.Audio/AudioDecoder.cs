@@ -36,7 +36,7 @@ public sealed class AudioDecoder
     /// <param name="cancellationToken">Cancels the decode.</param>
     public AudioClip Decode(string path, CancellationToken cancellationToken = default)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var stream = OpenFile(path);
         return Decode(stream, cancellationToken);
     }
 
@@ -64,6 +64,13 @@ public sealed class AudioDecoder
     /// seconds is a large-object-heap array, and allocating one per call made the GC run a full collection every
     /// twenty or so predictions.
     /// </summary>
+    internal RentedSamples DecodeRented(string path, CancellationToken cancellationToken = default)
+    {
+        using var stream = OpenFile(path);
+        return DecodeRented(stream, cancellationToken);
+    }
+
+    /// <inheritdoc cref="DecodeRented(string, CancellationToken)"/>
     internal RentedSamples DecodeRented(Stream stream, CancellationToken cancellationToken = default)
     {
         using var reader = OpenRead(stream, leaveOpen: true);
@@ -71,6 +78,8 @@ public sealed class AudioDecoder
         var samples = ReadAll(reader, pool.Rent, buffer => pool.Return(buffer), out int count, cancellationToken);
         return new RentedSamples(samples, count, reader.SampleRate);
     }
+
+    private static FileStream OpenFile(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
 
     /// <summary>Reads every sample into a buffer that grows as samples arrive; returns it and the count filled.</summary>
     private float[] ReadAll(AudioReader reader, Func<int, float[]> allocate, Action<float[]> release, out int count, CancellationToken cancellationToken)

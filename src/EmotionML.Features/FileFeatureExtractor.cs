@@ -31,8 +31,7 @@ public sealed class FileFeatureExtractor
         {
             // Decoded into a rented buffer: a clip of more than a second and a bit is a large-object-heap array, and
             // one per file made the GC collect its oldest generation every few dozen files.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            using var decoded = _decoder.DecodeRented(stream, cancellationToken);
+            using var decoded = _decoder.DecodeRented(path, cancellationToken);
             var samples = decoded.Samples;
             int rate = decoded.SampleRate;
             if (samples.IsEmpty)
@@ -40,9 +39,7 @@ public sealed class FileFeatureExtractor
                 return new FileFeatureResult(path, null, rate, 0, "The file holds no samples.");
             }
 
-            int target = Extractor.Options.SampleRate;
-            var vector = rate == target ? Extractor.Extract(samples, rate) : Extractor.Extract(PolyphaseResampler.Create(rate, target).Resample(samples), target);
-            return new FileFeatureResult(path, vector, rate, (double)samples.Length / rate, null);
+            return new FileFeatureResult(path, Extractor.ExtractAtAnyRate(samples, rate), rate, (double)samples.Length / rate, null);
         }
         catch (AudioDecodeException ex)
         {

@@ -15,7 +15,6 @@ namespace EmotionML.Features;
 internal sealed class FrameAnalyzer
 {
     private const float Amin = 1e-10f;
-    private const int MaxRentedFloats = 1 << 18;
 
     private readonly FeatureOptions _options;
     private readonly double[] _window;      // FftSize long, periodic Hann centred
@@ -392,7 +391,7 @@ internal sealed class FrameAnalyzer
         int bands = mel.Rows, frames = mel.Frames, count = _options.MfccCount;
         // A clip's dB copy is rented; a long recording's is not (the pool would keep a large array alive).
         var melValues = mel.Values;
-        bool rent = melValues.Length <= MaxRentedFloats;
+        bool rent = melValues.Length <= MatrixArena.MaxFloats;
         var buffer = rent ? System.Buffers.ArrayPool<float>.Shared.Rent(melValues.Length) : new float[melValues.Length];
         var db = buffer.AsSpan(0, melValues.Length);
         melValues.CopyTo(db);

@@ -9,7 +9,7 @@ namespace EmotionML.Features;
 /// </summary>
 internal sealed class MatrixArena
 {
-    /// <summary>The largest matrix kept for reuse, in floats (1 MB).</summary>
+    /// <summary>The largest matrix kept for reuse, in floats (1 MB); also the largest scratch copy the analysis rents.</summary>
     public const int MaxFloats = 1 << 18;
 
     private readonly List<float[]> _slots = [];

@@ -40,9 +40,13 @@ public sealed class SpeechFeatureExtractor
     public FeatureVector Extract(AudioClip clip)
     {
         ArgumentNullException.ThrowIfNull(clip);
-        var audio = clip.ResampleTo(Options.SampleRate);
-        return Extract(audio.Samples, audio.SampleRate);
+        return ExtractAtAnyRate(clip.Samples, clip.SampleRate);
     }
+
+    /// <summary>Pools samples at any rate, resampled to <see cref="FeatureOptions.SampleRate"/> first if needed (as <see cref="AudioClip.ResampleTo"/> does).</summary>
+    internal FeatureVector ExtractAtAnyRate(ReadOnlySpan<float> samples, int sampleRate) =>
+        sampleRate == Options.SampleRate ? Extract(samples, sampleRate)
+        : Extract(PolyphaseResampler.Create(sampleRate, Options.SampleRate).Resample(samples), Options.SampleRate);
 
     /// <summary>Pools samples at <see cref="FeatureOptions.SampleRate"/> into one vector.</summary>
     /// <param name="samples">Mono samples; at least one, all finite.</param>

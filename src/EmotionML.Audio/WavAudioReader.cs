@@ -258,7 +258,9 @@ internal sealed class WavAudioReader : AudioReader
             ref float target = ref MemoryMarshal.GetReference(samples);
             for (; i <= samples.Length - Vector256<short>.Count; i += Vector256<short>.Count)
             {
-                var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref source, (nuint)i));
+                var block = Vector256.LoadUnsafe(ref source, (nuint)i);
+                var lower = Vector256.WidenLower(block);
+                var upper = Vector256.WidenUpper(block);
                 (Vector256.ConvertToSingle(lower) * scale).StoreUnsafe(ref target, (nuint)i);
                 (Vector256.ConvertToSingle(upper) * scale).StoreUnsafe(ref target, (nuint)(i + Vector256<int>.Count));
             }

@@ -66,7 +66,9 @@ internal static class DeltaFilter
             Vector256<double> lower = Vector256<double>.Zero, upper = Vector256<double>.Zero;
             for (int i = 0; i < width; i++)
             {
-                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref x0, (nuint)(t - half + i)));
+                var block = Vector256.LoadUnsafe(ref x0, (nuint)(t - half + i));
+                var lo = Vector256.WidenLower(block);
+                var hi = Vector256.WidenUpper(block);
                 var k = Vector256.Create(i - centre);
                 lower += k * lo;
                 upper += k * hi;

@@ -354,7 +354,9 @@ internal sealed class FrameAnalyzer
                 Vector256<double> lower = Vector256<double>.One, upper = Vector256<double>.One;
                 for (int j = k; j < k + 128; j += Vector256<float>.Count)
                 {
-                    var (lo, hi) = Vector256.Widen(Vector256.Max(amin, Vector256.LoadUnsafe(ref p0, (nuint)j)));
+                    var block = Vector256.Max(amin, Vector256.LoadUnsafe(ref p0, (nuint)j));
+                    var lo = Vector256.WidenLower(block);
+                    var hi = Vector256.WidenUpper(block);
                     sums += lo + hi;
                     lower *= lo;
                     upper *= hi;

@@ -114,7 +114,8 @@ internal static class Pooling
                 var v = Vector256.LoadUnsafe(ref r0, (nuint)t);
                 min = Vector256.Min(min, v);
                 max = Vector256.Max(max, v);
-                var (lo, hi) = Vector256.Widen(v);
+                var lo = Vector256.WidenLower(v);
+                var hi = Vector256.WidenUpper(v);
                 sumLo += lo;
                 sumHi += hi;
             }
@@ -138,7 +139,9 @@ internal static class Pooling
             Vector256<double> m2v = Vector256<double>.Zero, m3v = Vector256<double>.Zero, m4v = Vector256<double>.Zero;
             for (t = 0; t <= n - Vector256<float>.Count; t += Vector256<float>.Count)
             {
-                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref r0, (nuint)t));
+                var block = Vector256.LoadUnsafe(ref r0, (nuint)t);
+                var lo = Vector256.WidenLower(block);
+                var hi = Vector256.WidenUpper(block);
                 var dl = lo - centre;
                 var dh = hi - centre;
                 var dl2 = dl * dl;

@@ -270,12 +270,14 @@ internal sealed class RealFft64
                         var a3i = Vector256.LoadUnsafe(ref im0, p3);
 
                         // Span q: (a0, a1) and (a2, a3), twiddle exp(-i pi j / q).
-                        var (tr, ti) = Multiply(a1r, a1i, w1r, w1i);
+                        var tr = ProductRe(a1r, a1i, w1r, w1i);
+                        var ti = ProductIm(a1r, a1i, w1r, w1i);
                         var b1r = a0r - tr;
                         var b1i = a0i - ti;
                         var b0r = a0r + tr;
                         var b0i = a0i + ti;
-                        (tr, ti) = Multiply(a3r, a3i, w1r, w1i);
+                        tr = ProductRe(a3r, a3i, w1r, w1i);
+                        ti = ProductIm(a3r, a3i, w1r, w1i);
                         var b3r = a2r - tr;
                         var b3i = a2i - ti;
                         var b2r = a2r + tr;
@@ -284,14 +286,16 @@ internal sealed class RealFft64
                         // Span 2q: (b0, b2) with exp(-i pi j / 2q), (b1, b3) with exp(-i pi (j + q) / 2q).
                         var w2r = Vector256.LoadUnsafe(ref twr0, tw2 + (nuint)j);
                         var w2i = Vector256.LoadUnsafe(ref twi0, tw2 + (nuint)j);
-                        (tr, ti) = Multiply(b2r, b2i, w2r, w2i);
+                        tr = ProductRe(b2r, b2i, w2r, w2i);
+                        ti = ProductIm(b2r, b2i, w2r, w2i);
                         (b0r - tr).StoreUnsafe(ref re0, p2);
                         (b0i - ti).StoreUnsafe(ref im0, p2);
                         (b0r + tr).StoreUnsafe(ref re0, p0);
                         (b0i + ti).StoreUnsafe(ref im0, p0);
                         w2r = Vector256.LoadUnsafe(ref twr0, tw2 + (nuint)(j + q));
                         w2i = Vector256.LoadUnsafe(ref twi0, tw2 + (nuint)(j + q));
-                        (tr, ti) = Multiply(b3r, b3i, w2r, w2i);
+                        tr = ProductRe(b3r, b3i, w2r, w2i);
+                        ti = ProductIm(b3r, b3i, w2r, w2i);
                         (b1r - tr).StoreUnsafe(ref re0, p3);
                         (b1i - ti).StoreUnsafe(ref im0, p3);
                         (b1r + tr).StoreUnsafe(ref re0, p1);
@@ -325,8 +329,14 @@ internal sealed class RealFft64
         }
     }
 
-    /// <summary>(xr + i xi)(wr + i wi), four at a time, in the order the scalar stages use.</summary>
+    // (xr + i xi)(wr + i wi), four at a time, in the order the scalar stages use. Two methods returning one vector
+    // each, not one returning a tuple: a tuple of vectors keeps ReadyToRun from precompiling the caller.
+
+    /// <summary>The real part of (xr + i xi)(wr + i wi).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> Re, Vector256<double> Im) Multiply(Vector256<double> xr, Vector256<double> xi, Vector256<double> wr, Vector256<double> wi)
-        => (xr * wr - xi * wi, xr * wi + xi * wr);
+    private static Vector256<double> ProductRe(Vector256<double> xr, Vector256<double> xi, Vector256<double> wr, Vector256<double> wi) => xr * wr - xi * wi;
+
+    /// <summary>The imaginary part of (xr + i xi)(wr + i wi).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ProductIm(Vector256<double> xr, Vector256<double> xi, Vector256<double> wr, Vector256<double> wi) => xr * wi + xi * wr;
 }

@@ -16,6 +16,8 @@ internal sealed class SpectralContrastBands
     private readonly int[] _start;
     private readonly int[] _length;
     private readonly int[] _take;
+    private readonly float[] _candidates;
+    private readonly float[] _lowCandidates;
     private float[] _low = [];
     private float[] _high = [];
 
@@ -73,6 +75,9 @@ internal sealed class SpectralContrastBands
                 throw new ArgumentException($"Spectral contrast band {k} is empty at this FFT size.");
             }
         }
+
+        _candidates = new float[_length.Max()];
+        _lowCandidates = new float[_candidates.Length];
     }
 
     public int Rows => _start.Length;
@@ -112,17 +117,16 @@ internal sealed class SpectralContrastBands
 
     /// <summary>
     /// The <paramref name="take"/> smallest (ascending) and largest (descending) values, by insertion: take is small.
-    /// A speech spectrum falls with frequency within a band, so the largest values are searched from the band's
-    /// low end and the smallest from its high end: scanned that way, few values enter the running selection (read
-    /// in one direction, nearly every value would be a new minimum and shift the whole selection). With vectors,
-    /// blocks of eight values that cannot enter are skipped with one comparison and each selection lives in one
-    /// vector. The result does not depend on the order of reading: the selections are the same values, sorted.
+    /// Without vectors (or for a larger take), a speech spectrum falling with frequency within a band, the largest
+    /// values are searched from the band's low end and the smallest from its high end: scanned that way, few values
+    /// enter the running selection. The result does not depend on the order of reading: the selections are the same
+    /// values, sorted.
     /// </summary>
-    private static void SelectExtremes(ReadOnlySpan<float> values, int take, Span<float> low, Span<float> high)
+    private void SelectExtremes(ReadOnlySpan<float> values, int take, Span<float> low, Span<float> high)
     {
-        if (Vector256.IsHardwareAccelerated && take <= Vector256<float>.Count)
+        if (Vector256.IsHardwareAccelerated && take <= Vector256<float>.Count && values.Length >= Vector256<float>.Count
+            && SelectExtremesByThreshold(values, take, low, high))
         {
-            SelectExtremesInVectors(values, take, low, high);
             return;
         }
 
@@ -142,91 +146,122 @@ internal sealed class SpectralContrastBands
     }
 
     /// <summary>
-    /// <see cref="SelectExtremes"/> for take &lt;= 8 (every band at the default quantile): each selection is one
-    /// sorted vector, and a value enters it without a loop, by comparing it with every lane and with every lane's
-    /// left neighbour (lanes that stay, the lane it takes, lanes that shift right). Lanes past take are carried
-    /// along and never read.
+    /// <see cref="SelectExtremes"/> for take &lt;= 8 (every band at the default quantile) on bands of at least 8 values,
+    /// in two vector passes and a short scalar one. The band's values fall into 8 disjoint groups (the lanes:
+    /// positions i ≡ j mod 8); the take-th largest of the 8 group maxima is at most the band's take-th largest value,
+    /// because those take maxima are take different values of the band. So every value of the selection is at least
+    /// that threshold, and only the few values that reach it (found eight at a time, with one comparison per block)
+    /// go through the insertion. The same for the smallest, with minima. The selections are the same values, sorted,
+    /// as any other way of finding them; the insertion takes the candidates in the band's order. Returns false (and
+    /// selects nothing) where fewer than take values reach a threshold, which only a NaN can cause.
     /// </summary>
-    private static void SelectExtremesInVectors(ReadOnlySpan<float> values, int take, Span<float> low, Span<float> high)
+    private bool SelectExtremesByThreshold(ReadOnlySpan<float> values, int take, Span<float> low, Span<float> high)
     {
         const int width = 8;
+        int n = values.Length;
         ref float first = ref MemoryMarshal.GetReference(values);
 
-        // Largest, descending, read from the band's low end.
-        var largest = Vector256.Create(float.NegativeInfinity);
+        // The tail (n mod 8 values) is read as the band's last 8 values with the lanes already read masked off, so it
+        // joins the top lanes, one value each.
+        int tail = n % width;
+        var tailLanes = Vector256.GreaterThanOrEqual(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(width - tail)).AsSingle();
+        var last = Vector256.LoadUnsafe(ref first, (nuint)(n - width));
+
+        // Pass 1: each lane's maximum and minimum.
+        var maxima = Vector256.LoadUnsafe(ref first);
+        var minima = maxima;
+        int i = width;
+        for (; i <= n - width; i += width)
+        {
+            var v = Vector256.LoadUnsafe(ref first, (nuint)i);
+            maxima = Vector256.Max(maxima, v);
+            minima = Vector256.Min(minima, v);
+        }
+
+        maxima = Vector256.Max(maxima, Vector256.ConditionalSelect(tailLanes, last, Vector256.Create(float.NegativeInfinity)));
+        minima = Vector256.Min(minima, Vector256.ConditionalSelect(tailLanes, last, Vector256.Create(float.PositiveInfinity)));
+        var highAt = Vector256.Create(LargestAt(maxima, take));
+        var lowAt = Vector256.Create(-LargestAt(-minima, take));
+
+        // Pass 2: the values that reach a threshold, in the band's order.
+        var candidates = _candidates.AsSpan(0, n);
+        var lowCandidates = _lowCandidates.AsSpan(0, n);
+        int count = 0, lowCount = 0;
+        for (i = 0; i <= n - width; i += width)
+        {
+            Collect(values, Vector256.LoadUnsafe(ref first, (nuint)i), Vector256<float>.AllBitsSet, i, highAt, lowAt, candidates, ref count, lowCandidates, ref lowCount);
+        }
+
+        Collect(values, last, tailLanes, n - width, highAt, lowAt, candidates, ref count, lowCandidates, ref lowCount);
+        if (count < take || lowCount < take)
+        {
+            return false;
+        }
+
+        high.Fill(float.NegativeInfinity);
         float highMin = float.NegativeInfinity;
-        int i = 0;
-        for (; i < values.Length; i += width)
+        foreach (float v in candidates[..count])
         {
-            uint lanes;
-            if (i <= values.Length - width)
-            {
-                lanes = Vector256.GreaterThan(Vector256.LoadUnsafe(ref first, (nuint)i), Vector256.Create(highMin)).ExtractMostSignificantBits();
-            }
-            else
-            {
-                lanes = (1u << (values.Length - i)) - 1; // the tail, one by one
-            }
-
-            for (; lanes != 0; lanes &= lanes - 1)
-            {
-                float v = values[i + BitOperations.TrailingZeroCount(lanes)];
-                if (v > highMin)
-                {
-                    largest = Enter(largest, v);
-                    highMin = largest.GetElement(take - 1);
-                }
-            }
+            InsertLargest(v, take, high, ref highMin);
         }
 
-        // Smallest, ascending, read from the band's high end: kept negated, as the largest of the negated values
-        // (negation is exact and turns every comparison around).
-        var smallestNegated = Vector256.Create(float.NegativeInfinity);
+        low.Fill(float.PositiveInfinity);
         float lowMax = float.PositiveInfinity;
-        for (i = values.Length; i > 0; i -= width)
+        foreach (float v in lowCandidates[..lowCount])
         {
-            int start = i - width;
-            uint lanes;
-            if (start >= 0)
-            {
-                lanes = Vector256.LessThan(Vector256.LoadUnsafe(ref first, (nuint)start), Vector256.Create(lowMax)).ExtractMostSignificantBits();
-            }
-            else
-            {
-                lanes = ((1u << i) - 1) << -start; // the head, one by one
-            }
-
-            // From the block's top lane down.
-            for (; lanes != 0; lanes &= ~(1u << (31 - BitOperations.LeadingZeroCount(lanes))))
-            {
-                float v = values[start + 31 - BitOperations.LeadingZeroCount(lanes)];
-                if (v < lowMax)
-                {
-                    smallestNegated = Enter(smallestNegated, -v);
-                    lowMax = -smallestNegated.GetElement(take - 1);
-                }
-            }
+            InsertSmallest(v, take, low, ref lowMax);
         }
 
-        Span<float> lanesOut = stackalloc float[width];
-        largest.CopyTo(lanesOut);
-        lanesOut[..take].CopyTo(high);
-        (-smallestNegated).CopyTo(lanesOut);
-        lanesOut[..take].CopyTo(low);
+        return true;
+    }
+
+    /// <summary>The values of block <paramref name="v"/> (at <paramref name="at"/>, in <paramref name="lanes"/>) that reach each threshold.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Collect(ReadOnlySpan<float> values, Vector256<float> v, Vector256<float> lanes, int at, Vector256<float> highAt, Vector256<float> lowAt,
+        Span<float> candidates, ref int count, Span<float> lowCandidates, ref int lowCount)
+    {
+        for (uint bits = (Vector256.GreaterThanOrEqual(v, highAt) & lanes).ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
+        {
+            candidates[count++] = values[at + BitOperations.TrailingZeroCount(bits)];
+        }
+
+        for (uint bits = (Vector256.LessThanOrEqual(v, lowAt) & lanes).ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
+        {
+            lowCandidates[lowCount++] = values[at + BitOperations.TrailingZeroCount(bits)];
+        }
     }
 
     /// <summary>
-    /// A descending selection with v entered: lanes at least v stay, the first lane below v takes it, the lanes after
-    /// it shift right by one (the last one drops out).
+    /// The k-th largest of the 8 lanes (k from 1), without a branch: each lane counts the lanes above it and the
+    /// lanes at least as large (eight rotations), and the k-th largest is a lane with fewer than k above it and at
+    /// least k at or above it (equal values qualify together).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Enter(Vector256<float> descending, float v)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // a vector parameter: ReadyToRun precompiles it only inlined
+    private static float LargestAt(Vector256<float> v, int k)
     {
-        var value = Vector256.Create(v);
-        var shifted = Vector256.Shuffle(descending, Vector256.Create(0, 0, 1, 2, 3, 4, 5, 6));
-        var stays = Vector256.GreaterThanOrEqual(descending, value);
-        var takes = Vector256.GreaterThanOrEqual(shifted, value) | Vector256.Create(-1, 0, 0, 0, 0, 0, 0, 0).AsSingle();
-        return Vector256.ConditionalSelect(stays, descending, Vector256.ConditionalSelect(takes, value, shifted));
+        // The rotations written out: Shuffle is one instruction only with constant indices.
+        var above = Vector256<int>.Zero;
+        var atOrAbove = Vector256<int>.Zero;
+        CountAgainst(Vector256.Shuffle(v, Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7)), v, ref above, ref atOrAbove);
+        CountAgainst(Vector256.Shuffle(v, Vector256.Create(1, 2, 3, 4, 5, 6, 7, 0)), v, ref above, ref atOrAbove);
+        CountAgainst(Vector256.Shuffle(v, Vector256.Create(2, 3, 4, 5, 6, 7, 0, 1)), v, ref above, ref atOrAbove);
+        CountAgainst(Vector256.Shuffle(v, Vector256.Create(3, 4, 5, 6, 7, 0, 1, 2)), v, ref above, ref atOrAbove);
+        CountAgainst(Vector256.Shuffle(v, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3)), v, ref above, ref atOrAbove);
+        CountAgainst(Vector256.Shuffle(v, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4)), v, ref above, ref atOrAbove);
+        CountAgainst(Vector256.Shuffle(v, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5)), v, ref above, ref atOrAbove);
+        CountAgainst(Vector256.Shuffle(v, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6)), v, ref above, ref atOrAbove);
+        var rank = Vector256.Create(k);
+        uint lanes = (Vector256.LessThan(above, rank) & Vector256.GreaterThanOrEqual(atOrAbove, rank)).ExtractMostSignificantBits();
+        // Read from memory rather than by GetElement, whose range check ReadyToRun cannot precompile (lane is 0..7).
+        return Unsafe.Add(ref Unsafe.As<Vector256<float>, float>(ref v), BitOperations.TrailingZeroCount(lanes | 0x80u));
+    }
+
+    /// <summary>Adds, lane by lane, whether <paramref name="other"/> is above and at or above <paramref name="v"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CountAgainst(Vector256<float> other, Vector256<float> v, ref Vector256<int> above, ref Vector256<int> atOrAbove)
+    {
+        above -= Vector256.GreaterThan(other, v).AsInt32();
+        atOrAbove -= Vector256.GreaterThanOrEqual(other, v).AsInt32();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -209,7 +209,7 @@ internal sealed class FrameAnalyzer
         {
             PowerToDb(peak.Values);
             PowerToDb(valley!.Values);
-            TensorPrimitives.Subtract(peak.Values, valley.Values, peak.Values);
+            SpanMath.Subtract(peak.Values, valley.Values, peak.Values);
             result.Contrast = peak;
         }
 
@@ -308,8 +308,8 @@ internal sealed class FrameAnalyzer
 
         if (bandwidth is not null)
         {
-            TensorPrimitives.Subtract(_frequencies32, c, scratch);
-            TensorPrimitives.Multiply(scratch, scratch, scratch);
+            SpanMath.Subtract(_frequencies32, c, scratch);
+            SpanMath.Multiply(scratch, scratch, scratch);
             bandwidth[0, t] = MathF.Sqrt(TensorPrimitives.Dot(scratch, magnitude) / norm);
         }
 
@@ -424,11 +424,11 @@ internal sealed class FrameAnalyzer
     /// <summary>librosa's power_to_db(S, ref=1, amin=1e-10, top_db) in place, with the maximum over the whole matrix.</summary>
     private void PowerToDb(Span<float> values)
     {
-        TensorPrimitives.Max(values, Amin, values);
+        SpanMath.Max(values, Amin, values);
         TensorPrimitives.Log10(values, values);
-        TensorPrimitives.Multiply(values, 10f, values);
-        float floor = TensorPrimitives.Max(values) - (float)_options.TopDb;
-        TensorPrimitives.Max(values, floor, values);
+        SpanMath.Multiply(values, 10f, values);
+        float floor = SpanMath.Max(values) - (float)_options.TopDb;
+        SpanMath.Max(values, floor, values);
     }
 
     private FeatureMatrix Chroma(float[] spectrogram, int frames, int bins, double tuning, MatrixArena? arena)

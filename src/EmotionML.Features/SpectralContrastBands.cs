@@ -101,8 +101,8 @@ internal sealed class SpectralContrastBands
 
             if (take == 1)
             {
-                valley[k] = System.Numerics.Tensors.TensorPrimitives.Min(band);
-                peak[k] = System.Numerics.Tensors.TensorPrimitives.Max(band);
+                valley[k] = SpanMath.Min(band);
+                peak[k] = SpanMath.Max(band);
                 continue;
             }
 

@@ -77,7 +77,7 @@ public sealed class SpeechFeatureExtractor
         var mel = ExtractFrames(samples, sampleRate, FeatureKinds.Mel).Mel!;
         var db = mel.Data;
         // Powers are finite and non-negative: the largest is the reference (at least 1e-10).
-        float max = Math.Max(0f, TensorPrimitives.Max(db));
+        float max = Math.Max(0f, SpanMath.Max(db));
         double reference = options.ReferenceToMax ? Math.Max(max, 1e-10) : 1.0;
         double refDb = 10 * Math.Log10(reference);
 
@@ -97,8 +97,8 @@ public sealed class SpeechFeatureExtractor
             TensorPrimitives.ConvertTruncating<double, float>(work, values);
         }
 
-        float floor = TensorPrimitives.Max(db) - (float)Options.TopDb;
-        TensorPrimitives.Max(db, floor, db);
+        float floor = SpanMath.Max(db) - (float)Options.TopDb;
+        SpanMath.Max(db, floor, db);
 
         int frames = mel.Frames, bands = mel.Rows;
         if (options.FixedFrames is not { } fixedFrames || fixedFrames == frames)
@@ -131,7 +131,7 @@ public sealed class SpeechFeatureExtractor
             throw new ArgumentException("There are no samples: features of an empty clip are undefined.", nameof(samples));
         }
 
-        if (System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(samples))
+        if (SpanMath.IsFiniteAll(samples))
         {
             return;
         }

@@ -34,7 +34,7 @@ internal sealed class TuningEstimator
     /// <summary>Adds one frame's spectrum (power or magnitude).</summary>
     public void AddFrame(ReadOnlySpan<float> s, int sampleRate, int fftSize)
     {
-        float max = System.Numerics.Tensors.TensorPrimitives.Max(s);
+        float max = SpanMath.Max(s);
         float reference = Threshold * max;
         float binHz = (float)sampleRate / fftSize;
         if (_rangeKey != (s.Length, sampleRate, fftSize))

@@ -52,7 +52,7 @@ public abstract class AudioReader : IDisposable
         }
 
         var written = destination[..n];
-        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(written))
+        if (!SpanMath.IsFiniteAll(written))
         {
             foreach (float bad in written)
             {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using EmotionML.Audio;
 using NWaves.Filters.Fda;
 
 namespace EmotionML.Features;

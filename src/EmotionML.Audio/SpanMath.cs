@@ -2,11 +2,11 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace EmotionML.Features;
+namespace EmotionML.Audio;
 
 /// <summary>
-/// The element-wise span operations and minimum/maximum reductions of the feature path, in place of
-/// <c>TensorPrimitives</c>'s. Why our own: each <c>TensorPrimitives</c> operation is a generic instantiation that
+/// The element-wise span operations, minimum/maximum reductions and finiteness check of the decoding and feature
+/// path, in place of <c>TensorPrimitives</c>'s (here, in the lowest project, so that both use one implementation). Why our own: each <c>TensorPrimitives</c> operation is a generic instantiation that
 /// ReadyToRun cannot precompile outside its assembly, so the published tool JIT-compiled two to four large methods per
 /// operation on its first clip (about 2 ms each; the first contrast computation, with five such operations, took 40 ms
 /// of CPU). These loops are precompiled. Every result is the same bit for bit: each element is one IEEE operation

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace EmotionML.Features.Tests;
+namespace EmotionML.Audio.Tests;
 
 /// <summary>
 /// Our precompilable span operations (<see cref="SpanMath"/>) give <c>TensorPrimitives</c>'s results bit for bit, at

@@ -84,20 +84,34 @@ internal static class SpanMath
 
         float result = x[0];
         int i = 0;
-        if (Vector256.IsHardwareAccelerated && x.Length >= Vector256<float>.Count)
+        const int width = 8; // Vector256<float>.Count
+        if (Vector256.IsHardwareAccelerated && x.Length >= width)
         {
+            // Four accumulators over blocks of 32, so that consecutive comparisons do not wait for each other, then
+            // one over the remaining blocks of 8.
             ref float x0 = ref MemoryMarshal.GetReference(x);
-            var acc = Vector256.LoadUnsafe(ref x0);
-            for (i = Vector256<float>.Count; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            var a = Vector256.LoadUnsafe(ref x0);
+            var b = a;
+            var c = a;
+            var d = a;
+            for (i = width; i <= x.Length - 4 * width; i += 4 * width)
             {
-                var v = Vector256.LoadUnsafe(ref x0, (nuint)i);
-                acc = largest ? Vector256.Max(acc, v) : Vector256.Min(acc, v);
+                a = Pick(a, Vector256.LoadUnsafe(ref x0, (nuint)i), largest);
+                b = Pick(b, Vector256.LoadUnsafe(ref x0, (nuint)(i + width)), largest);
+                c = Pick(c, Vector256.LoadUnsafe(ref x0, (nuint)(i + 2 * width)), largest);
+                d = Pick(d, Vector256.LoadUnsafe(ref x0, (nuint)(i + 3 * width)), largest);
             }
 
-            result = acc.ToScalar();
-            for (int lane = 1; lane < Vector256<float>.Count; lane++)
+            for (; i <= x.Length - width; i += width)
             {
-                float v = Unsafe.Add(ref Unsafe.As<Vector256<float>, float>(ref acc), lane);
+                a = Pick(a, Vector256.LoadUnsafe(ref x0, (nuint)i), largest);
+            }
+
+            a = Pick(Pick(a, b, largest), Pick(c, d, largest), largest);
+            result = a.ToScalar();
+            for (int lane = 1; lane < width; lane++)
+            {
+                float v = Unsafe.Add(ref Unsafe.As<Vector256<float>, float>(ref a), lane);
                 result = largest ? Math.Max(result, v) : Math.Min(result, v);
             }
         }
@@ -110,10 +124,11 @@ internal static class SpanMath
         return result;
     }
 
-    /// <summary>
-    /// destination[i] = op(x[i], y[i]), or op(x[i], scalar) where y is empty. One loop for the three operations: the
-    /// operation's test is the same on every iteration, so it is predicted and costs next to nothing.
-    /// </summary>
+    /// <summary>The lane-wise maximum or minimum (the flag is the same on every call of a loop, so it is predicted).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Pick(Vector256<float> x, Vector256<float> y, bool largest) => largest ? Vector256.Max(x, y) : Vector256.Min(x, y);
+
+    /// <summary>destination[i] = op(x[i], y[i]), or op(x[i], scalar) where y is empty; one loop per case.</summary>
     private static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scalar, Span<float> destination, Operation operation)
     {
         bool pairwise = !y.IsEmpty;
@@ -129,12 +144,44 @@ internal static class SpanMath
             ref float y0 = ref MemoryMarshal.GetReference(y);
             ref float d0 = ref MemoryMarshal.GetReference(destination);
             var s = Vector256.Create(scalar);
-            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            int end = x.Length - Vector256<float>.Count;
+            switch ((operation, pairwise))
             {
-                var a = Vector256.LoadUnsafe(ref x0, (nuint)i);
-                var b = pairwise ? Vector256.LoadUnsafe(ref y0, (nuint)i) : s;
-                var r = operation == Operation.Max ? Vector256.Max(a, b) : operation == Operation.Multiply ? a * b : a - b;
-                r.StoreUnsafe(ref d0, (nuint)i);
+                case (Operation.Max, false):
+                    for (; i <= end; i += Vector256<float>.Count)
+                    {
+                        Vector256.Max(Vector256.LoadUnsafe(ref x0, (nuint)i), s).StoreUnsafe(ref d0, (nuint)i);
+                    }
+
+                    break;
+                case (Operation.Multiply, false):
+                    for (; i <= end; i += Vector256<float>.Count)
+                    {
+                        (Vector256.LoadUnsafe(ref x0, (nuint)i) * s).StoreUnsafe(ref d0, (nuint)i);
+                    }
+
+                    break;
+                case (Operation.Multiply, true):
+                    for (; i <= end; i += Vector256<float>.Count)
+                    {
+                        (Vector256.LoadUnsafe(ref x0, (nuint)i) * Vector256.LoadUnsafe(ref y0, (nuint)i)).StoreUnsafe(ref d0, (nuint)i);
+                    }
+
+                    break;
+                case (Operation.Subtract, false):
+                    for (; i <= end; i += Vector256<float>.Count)
+                    {
+                        (Vector256.LoadUnsafe(ref x0, (nuint)i) - s).StoreUnsafe(ref d0, (nuint)i);
+                    }
+
+                    break;
+                case (Operation.Subtract, true):
+                    for (; i <= end; i += Vector256<float>.Count)
+                    {
+                        (Vector256.LoadUnsafe(ref x0, (nuint)i) - Vector256.LoadUnsafe(ref y0, (nuint)i)).StoreUnsafe(ref d0, (nuint)i);
+                    }
+
+                    break;
             }
         }
 

@@ -64,6 +64,47 @@ public sealed class RealFftTests
     }
 }
 
+public sealed class RealFftVectorPathTests
+{
+    /// <summary>
+    /// The windowing and first stages four groups at a time give the one-group-at-a-time result bit for bit, windowed
+    /// and not, at sizes whose group count is and is not a multiple of four (the scalar remainder).
+    /// </summary>
+    [Theory]
+    [InlineData(16)]
+    [InlineData(32)]
+    [InlineData(64)]
+    [InlineData(512)]
+    [InlineData(2048)]
+    public void Vectorised_first_stages_equal_the_scalar_ones_bit_for_bit(int n)
+    {
+        var random = new Random(n);
+        var input = new float[n];
+        var window = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            input[i] = (float)(random.NextDouble() * 2 - 1);
+            window[i] = 0.5 - 0.5 * Math.Cos(2 * Math.PI * i / n);
+        }
+
+        foreach (var w in new[] { window, null })
+        {
+            var vector = Transform(new RealFft64(n), input, w);
+            var scalar = Transform(new RealFft64(n) { VectorizedFirstStages = false }, input, w);
+            Assert.Equal(scalar.Select(BitConverter.DoubleToInt64Bits), vector.Select(BitConverter.DoubleToInt64Bits));
+        }
+    }
+
+    private static double[] Transform(RealFft64 fft, float[] input, double[]? window)
+    {
+        int bins = fft.Size / 2 + 1;
+        var re = new double[bins];
+        var im = new double[bins];
+        fft.Forward(input, window ?? ReadOnlySpan<double>.Empty, re, im);
+        return [.. re, .. im];
+    }
+}
+
 public sealed class RealFftInverseTests
 {
     [Theory]

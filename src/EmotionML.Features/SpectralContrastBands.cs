@@ -81,7 +81,13 @@ internal sealed class SpectralContrastBands
             }
         }
 
-        _candidates = new float[_length.Max() + Vector256<float>.Count]; // a block's values are stored 8 at a time
+        int longest = 0;
+        foreach (int length in _length)
+        {
+            longest = Math.Max(longest, length);
+        }
+
+        _candidates = new float[longest + Vector256<float>.Count]; // a block's values are stored 8 at a time
         _lowCandidates = new float[_candidates.Length];
     }
 
@@ -121,11 +127,11 @@ internal sealed class SpectralContrastBands
     }
 
     /// <summary>
-    /// The <paramref name="take"/> smallest (ascending) and largest (descending) values, by insertion: take is small.
-    /// Without vectors (or for a larger take), a speech spectrum falling with frequency within a band, the largest
-    /// values are searched from the band's low end and the smallest from its high end: scanned that way, few values
-    /// enter the running selection. The result does not depend on the order of reading: the selections are the same
-    /// values, sorted.
+    /// The <paramref name="take"/> smallest (ascending) and largest (descending) values. With AVX2, take at most 8 and a
+    /// band of at least 8 values: <see cref="SelectExtremesByThreshold"/>. Otherwise by insertion, the largest values
+    /// searched from the band's low end and the smallest from its high end (a speech spectrum falls with frequency
+    /// within a band, so few values enter the running selection that way). The result does not depend on the order of
+    /// reading: the selections are the same values, sorted.
     /// </summary>
     private void SelectExtremes(ReadOnlySpan<float> values, int take, Span<float> low, Span<float> high)
     {
@@ -156,9 +162,9 @@ internal sealed class SpectralContrastBands
     /// positions i ≡ j mod 8); the take-th largest of the 8 group maxima is at most the band's take-th largest value,
     /// because those take maxima are take different values of the band. So every value of the selection is at least
     /// that threshold, and only the few values that reach it (packed eight at a time) enter the selection. The same
-    /// for the smallest, with minima. The selections are the same values,
-    /// sorted, as any other way of finding them gives. Returns false (and selects nothing) where fewer than take values
-    /// reach a threshold, which only a NaN can cause. Measured in <c>SpectralKernelBenchmarks</c>.
+    /// for the smallest, with minima. The selections are the same values, sorted, as any other way of finding them
+    /// gives. Returns false (and selects nothing) where fewer than take values reach a threshold, which only a NaN can
+    /// cause. Measured in <c>SpectralKernelBenchmarks</c>.
     /// </summary>
     private bool SelectExtremesByThreshold(ReadOnlySpan<float> values, int take, Span<float> low, Span<float> high)
     {

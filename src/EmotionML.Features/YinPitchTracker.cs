@@ -107,6 +107,31 @@ internal sealed class YinPitchTracker
         if (Vector256.IsHardwareAccelerated)
         {
             ref float p = ref MemoryMarshal.GetReference(padded);
+
+            // Eight frames at a time, as two independent chains of additions (one chain waits on each addition).
+            for (; t + 2 * Vector256<double>.Count <= frames; t += 2 * Vector256<double>.Count)
+            {
+                nint a = (nint)t * hop, b = a + hop, c = b + hop, d = c + hop, e = d + hop, f = e + hop, g = f + hop, h = g + hop;
+                var energy = Vector256<double>.Zero;
+                var energy2 = Vector256<double>.Zero;
+                for (int i = 0; i < _frameLength; i++)
+                {
+                    if (i == _window)
+                    {
+                        energy.StoreUnsafe(ref _headEnergy[t]);
+                        energy2.StoreUnsafe(ref _headEnergy[t + 4]);
+                    }
+
+                    var v = Vector256.Create(Unsafe.Add(ref p, a + i), Unsafe.Add(ref p, b + i), Unsafe.Add(ref p, c + i), (double)Unsafe.Add(ref p, d + i));
+                    var v2 = Vector256.Create(Unsafe.Add(ref p, e + i), Unsafe.Add(ref p, f + i), Unsafe.Add(ref p, g + i), (double)Unsafe.Add(ref p, h + i));
+                    energy += v * v;
+                    energy2 += v2 * v2;
+                }
+
+                energy.StoreUnsafe(ref _energy[t]);
+                energy2.StoreUnsafe(ref _energy[t + 4]);
+            }
+
             for (; t + Vector256<double>.Count <= frames; t += Vector256<double>.Count)
             {
                 nint a = (nint)t * hop, b = a + hop, c = b + hop, d = c + hop;

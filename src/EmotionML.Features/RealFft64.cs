@@ -78,7 +78,7 @@ internal sealed class RealFft64
 
     public int Size => _n;
 
-    /// <summary>Whether the windowing and first stages run four groups at a time (tests turn it off to compare).</summary>
+    /// <summary>Whether the first stages (with the windowing, or the inverse's Z) run four groups at a time (tests turn it off to compare).</summary>
     internal bool VectorizedFirstStages { get; init; } = true;
 
     /// <summary>The first n/2+1 bins of the DFT of <c>input · window</c> (a window of null means none).</summary>
@@ -150,8 +150,26 @@ internal sealed class RealFft64
         var zr = _zr;
         var zi = _zi;
         var rev = _bitReverse;
+        if (re.Length <= _m || im.Length <= _m || output.Length < _n)
+        {
+            throw new ArgumentException("The spectra must hold n/2+1 bins and the output n samples.");
+        }
+
         // Z[k] = E[k] + i O[k] with E = (X[k] + conj X[m-k]) / 2 and O = (X[k] - conj X[m-k]) W^-k / 2;
         // the inverse complex FFT is the conjugate of the forward FFT of the conjugate.
+        if (Avx2.IsSupported && VectorizedFirstStages && _m % 16 == 0)
+        {
+            InverseFirstStages(re, im);
+            WideStages(zr, zi);
+            for (int k = 0; k < _m; k++)
+            {
+                output[2 * k] = 2 * zr[k];
+                output[2 * k + 1] = -2 * zi[k];
+            }
+
+            return;
+        }
+
         for (int k = 0; k < _m; k++)
         {
             int j = _m - k;
@@ -200,17 +218,8 @@ internal sealed class RealFft64
                 Windowed(ref x, ref w, 2 * (r + 2 * quarter), out var x1r, out var x1i);
                 Windowed(ref x, ref w, 2 * (r + quarter), out var x2r, out var x2i);
                 Windowed(ref x, ref w, 2 * (r + 3 * quarter), out var x3r, out var x3i);
-                var a0r = x0r + x1r;
-                var a0i = x0i + x1i;
-                var a1r = x0r - x1r;
-                var a1i = x0i - x1i;
-                var a2r = x2r + x3r;
-                var a2i = x2i + x3i;
-                var a3r = x2r - x3r;
-                var a3i = x2i - x3i;
-                int b0 = Unsafe.Add(ref rev0, r), b1 = Unsafe.Add(ref rev0, r + 2), b2 = Unsafe.Add(ref rev0, r + 1), b3 = Unsafe.Add(ref rev0, r + 3);
-                StoreGroups(ref re, b0, b1, b2, b3, a0r + a2r, a1r + a3i, a0r - a2r, a1r - a3i);
-                StoreGroups(ref im, b0, b1, b2, b3, a0i + a2i, a1i - a3r, a0i - a2i, a1i + a3r);
+                Radix4Groups(ref re, ref im, Unsafe.Add(ref rev0, r), Unsafe.Add(ref rev0, r + 2), Unsafe.Add(ref rev0, r + 1), Unsafe.Add(ref rev0, r + 3),
+                    x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i);
             }
         }
 
@@ -242,6 +251,26 @@ internal sealed class RealFft64
         im = Avx.UnpackHigh(lower, upper);
     }
 
+    /// <summary>
+    /// <see cref="Radix4"/> for four groups at once, lane k being group k (written at bk): the span-1 and span-2
+    /// butterflies with the same operations, then each group's four outputs stored together.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Radix4Groups(ref double re, ref double im, int b0, int b1, int b2, int b3, Vector256<double> x0r, Vector256<double> x0i,
+        Vector256<double> x1r, Vector256<double> x1i, Vector256<double> x2r, Vector256<double> x2i, Vector256<double> x3r, Vector256<double> x3i)
+    {
+        var a0r = x0r + x1r;
+        var a0i = x0i + x1i;
+        var a1r = x0r - x1r;
+        var a1i = x0i - x1i;
+        var a2r = x2r + x3r;
+        var a2i = x2i + x3i;
+        var a3r = x2r - x3r;
+        var a3i = x2i - x3i;
+        StoreGroups(ref re, b0, b1, b2, b3, a0r + a2r, a1r + a3i, a0r - a2r, a1r - a3i);
+        StoreGroups(ref im, b0, b1, b2, b3, a0i + a2i, a1i - a3r, a0i - a2i, a1i + a3r);
+    }
+
     /// <summary>Lane k of out0 .. out3 is group k's four outputs: transposed and stored at that group's position.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreGroups(ref double target, int b0, int b1, int b2, int b3, Vector256<double> out0, Vector256<double> out1, Vector256<double> out2, Vector256<double> out3)
@@ -254,6 +283,53 @@ internal sealed class RealFft64
         Avx.Permute2x128(t1, t3, 0x20).StoreUnsafe(ref target, (nuint)b1);
         Avx.Permute2x128(t0, t2, 0x31).StoreUnsafe(ref target, (nuint)b2);
         Avx.Permute2x128(t1, t3, 0x31).StoreUnsafe(ref target, (nuint)b3);
+    }
+
+    /// <summary>
+    /// The inverse's Z (conjugated) with the first two stages, four groups at a time, as <see cref="WindowFirstStages"/>
+    /// does for the forward transform: group b = bitreverse(r) takes Z at r, r + m/2, r + m/4 and r + 3m/4. The same
+    /// operations per element as computing Z into bit-reversed order and running <see cref="FirstStages"/>.
+    /// </summary>
+    private void InverseFirstStages(ReadOnlySpan<double> re, ReadOnlySpan<double> im)
+    {
+        int quarter = _m / 4;
+        ref double xr = ref MemoryMarshal.GetReference(re);
+        ref double xi = ref MemoryMarshal.GetReference(im);
+        ref double zr = ref MemoryMarshal.GetArrayDataReference(_zr);
+        ref double zi = ref MemoryMarshal.GetArrayDataReference(_zi);
+        ref int rev0 = ref MemoryMarshal.GetArrayDataReference(_bitReverse);
+        for (int r = 0; r < quarter; r += 4)
+        {
+            ConjugatedZ(ref xr, ref xi, r, out var x0r, out var x0i);
+            ConjugatedZ(ref xr, ref xi, r + 2 * quarter, out var x1r, out var x1i);
+            ConjugatedZ(ref xr, ref xi, r + quarter, out var x2r, out var x2i);
+            ConjugatedZ(ref xr, ref xi, r + 3 * quarter, out var x3r, out var x3i);
+            Radix4Groups(ref zr, ref zi, Unsafe.Add(ref rev0, r), Unsafe.Add(ref rev0, r + 1), Unsafe.Add(ref rev0, r + 2), Unsafe.Add(ref rev0, r + 3),
+                x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i);
+        }
+    }
+
+    /// <summary>conj(Z[k .. k+3]) of the inverse, lanes in order, with the scalar loop's operations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ConjugatedZ(ref double xr, ref double xi, int k, out Vector256<double> zr, out Vector256<double> zi)
+    {
+        var reverse = Vector256.Create(3L, 2, 1, 0);
+        var half = Vector256.Create(0.5);
+        int j = _m - k - 3; // the mirrored bins m-k-3 .. m-k, reversed to line up with k .. k+3
+        var rk = Vector256.LoadUnsafe(ref xr, (nuint)k);
+        var ik = Vector256.LoadUnsafe(ref xi, (nuint)k);
+        var rj = Vector256.Shuffle(Vector256.LoadUnsafe(ref xr, (nuint)j), reverse);
+        var ij = Vector256.Shuffle(Vector256.LoadUnsafe(ref xi, (nuint)j), reverse);
+        var er = half * (rk + rj);
+        var ei = half * (ik - ij);
+        var dr = half * (rk - rj);
+        var di = half * (ik + ij);
+        var c = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_postCos), (nuint)k);
+        var s = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_postSin), (nuint)k);
+        var or = dr * c - di * s;
+        var oi = dr * s + di * c;
+        zr = er - oi;
+        zi = -(ei + or);
     }
 
     /// <summary>Spans 1 and 2 on bit-reversed data in place: radix-4 butterflies with trivial twiddles (1, -i).</summary>

@@ -6,8 +6,9 @@ namespace EmotionML.Audio;
 
 /// <summary>
 /// The element-wise span operations, minimum/maximum reductions and finiteness check of the decoding and feature
-/// path, in place of <c>TensorPrimitives</c>'s (here, in the lowest project, so that both use one implementation). Why our own: each <c>TensorPrimitives</c> operation is a generic instantiation that
-/// ReadyToRun cannot precompile outside its assembly, so the published tool JIT-compiled two to four large methods per
+/// path, in place of <c>TensorPrimitives</c>'s (here, in the lowest project, so that both use one implementation).
+/// Why our own: each <c>TensorPrimitives</c> operation is a generic instantiation that ReadyToRun cannot precompile
+/// outside its assembly, so the published tool JIT-compiled two to four large methods per
 /// operation on its first clip (about 2 ms each; the first contrast computation, with five such operations, took 40 ms
 /// of CPU). These loops are precompiled. Every result is the same bit for bit: each element is one IEEE operation
 /// (rounded once, as <c>TensorPrimitives</c> does it), and a minimum or maximum does not depend on the order of reading.
@@ -22,19 +23,19 @@ internal static class SpanMath
     public static float Min(ReadOnlySpan<float> x) => Reduce(x, largest: false);
 
     /// <summary>destination[i] = max(x[i], y).</summary>
-    public static void Max(ReadOnlySpan<float> x, float y, Span<float> destination) => Apply(x, default, y, destination, Operation.Max);
+    public static void Max(ReadOnlySpan<float> x, float y, Span<float> destination) => Apply(x, default, y, destination, Operation.Max, pairwise: false);
 
     /// <summary>destination[i] = x[i] · y.</summary>
-    public static void Multiply(ReadOnlySpan<float> x, float y, Span<float> destination) => Apply(x, default, y, destination, Operation.Multiply);
+    public static void Multiply(ReadOnlySpan<float> x, float y, Span<float> destination) => Apply(x, default, y, destination, Operation.Multiply, pairwise: false);
 
     /// <summary>destination[i] = x[i] · y[i].</summary>
-    public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => Apply(x, y, 0, destination, Operation.Multiply);
+    public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => Apply(x, y, 0, destination, Operation.Multiply, pairwise: true);
 
     /// <summary>destination[i] = x[i] − y.</summary>
-    public static void Subtract(ReadOnlySpan<float> x, float y, Span<float> destination) => Apply(x, default, y, destination, Operation.Subtract);
+    public static void Subtract(ReadOnlySpan<float> x, float y, Span<float> destination) => Apply(x, default, y, destination, Operation.Subtract, pairwise: false);
 
     /// <summary>destination[i] = x[i] − y[i].</summary>
-    public static void Subtract(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => Apply(x, y, 0, destination, Operation.Subtract);
+    public static void Subtract(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => Apply(x, y, 0, destination, Operation.Subtract, pairwise: true);
 
     /// <summary>Whether every value is finite (neither NaN nor infinite).</summary>
     public static bool IsFiniteAll(ReadOnlySpan<float> x)
@@ -128,10 +129,9 @@ internal static class SpanMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Pick(Vector256<float> x, Vector256<float> y, bool largest) => largest ? Vector256.Max(x, y) : Vector256.Min(x, y);
 
-    /// <summary>destination[i] = op(x[i], y[i]), or op(x[i], scalar) where y is empty; one loop per case.</summary>
-    private static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scalar, Span<float> destination, Operation operation)
+    /// <summary>destination[i] = op(x[i], y[i]) (pairwise), or op(x[i], scalar); one loop per case.</summary>
+    private static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scalar, Span<float> destination, Operation operation, bool pairwise)
     {
-        bool pairwise = !y.IsEmpty;
         if (destination.Length < x.Length || (pairwise && y.Length != x.Length))
         {
             throw new ArgumentException("The spans' lengths do not match.", nameof(destination));

@@ -64,6 +64,7 @@ public sealed class SpanMathTests
         Assert.All(y, v => Assert.Equal(0f, v));
         Assert.Throws<ArgumentException>(() => SpanMath.Subtract(x, new float[3], new float[x.Length]));
         Assert.Throws<ArgumentException>(() => SpanMath.Multiply(x, 2f, new float[3]));
+        Assert.Throws<ArgumentException>(() => SpanMath.Multiply(x, ReadOnlySpan<float>.Empty, new float[x.Length]));
     }
 
     private static void AssertSame(Action<float[]> expected, Action<float[]> actual, int n)

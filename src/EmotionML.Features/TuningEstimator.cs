@@ -18,18 +18,21 @@ internal sealed class TuningEstimator
     private const float Threshold = 0.1f;
     private const int HistogramBins = 100; // resolution 0.01
 
-    private readonly List<float> _pitches = new();
-    private readonly List<float> _magnitudes = new();
+    // Peaks in plain arrays rather than List<float>: the same values in the same order, without the generic list's
+    // methods, which ReadyToRun cannot precompile and the tool JIT-compiled on its first clip.
+    private float[] _pitches = new float[256];
+    private float[] _magnitudes = new float[256];
+    private float[] _scratch = [];
+    private int _count;
     private (int Bins, int SampleRate, int FftSize) _rangeKey;
     private (int First, int End) _range;
 
     /// <summary>Peaks gathered since the last <see cref="Reset"/>.</summary>
-    public int PeakCount => _pitches.Count;
+    public int PeakCount => _count;
 
     public void Reset()
     {
-        _pitches.Clear();
-        _magnitudes.Clear();
+        _count = 0;
     }
 
     /// <summary>Adds one frame's spectrum (power or magnitude).</summary>
@@ -86,15 +89,15 @@ internal sealed class TuningEstimator
     /// selection instead of a full sort: the same order statistics, so the same value. Quickselect with a
     /// median-of-three pivot; a sort finishes the job if the partitioning goes badly, so it never turns quadratic.
     /// </summary>
-    internal static float Median(float[] values)
+    internal static float Median(Span<float> values)
     {
         int n = values.Length;
         foreach (float v in values)
         {
             if (float.IsNaN(v))
             {
-                // Array.Sort's order for NaN, which comparisons cannot give.
-                Array.Sort(values);
+                // A sort's order for NaN (first), which comparisons cannot give.
+                values.Sort();
                 return n % 2 == 1 ? values[n / 2] : (float)((values[n / 2 - 1] + (double)values[n / 2]) / 2);
             }
         }
@@ -117,7 +120,7 @@ internal sealed class TuningEstimator
     }
 
     /// <summary>The k-th smallest value (0-based); reorders the array so that no value before k is larger.</summary>
-    private static float Select(float[] a, int k)
+    private static float Select(Span<float> a, int k)
     {
         int lo = 0, hi = a.Length - 1;
         int budget = 2 * (BitOperations.Log2((uint)a.Length) + 2);
@@ -125,7 +128,7 @@ internal sealed class TuningEstimator
         {
             if (budget-- == 0)
             {
-                Array.Sort(a, lo, hi - lo + 1);
+                a.Slice(lo, hi - lo + 1).Sort();
                 return a[k];
             }
 
@@ -196,19 +199,33 @@ internal sealed class TuningEstimator
         float b = (s[k + 1] - s[k - 1]) / 2;
         float shift = Math.Abs(b) >= Math.Abs(a) ? 0f : -b / a;
         float dskew = 0.5f * b * shift;
-        _pitches.Add((float)((k + (double)shift) * binHz));
-        _magnitudes.Add(s[k] + dskew);
+        if (_count == _pitches.Length)
+        {
+            Array.Resize(ref _pitches, 2 * _count);
+            Array.Resize(ref _magnitudes, 2 * _count);
+        }
+
+        _pitches[_count] = (float)((k + (double)shift) * binHz);
+        _magnitudes[_count] = s[k] + dskew;
+        _count++;
     }
 
     /// <summary>The estimated tuning in fractions of a bin, in [-0.5, 0.5); 0 when there are no peaks.</summary>
     public double Estimate(int binsPerOctave)
     {
-        if (_pitches.Count == 0)
+        if (_count == 0)
         {
             return 0.0;
         }
 
-        float median = Median(_magnitudes.ToArray());
+        // The median reorders what it is given: a reused copy.
+        if (_scratch.Length < _count)
+        {
+            _scratch = new float[_pitches.Length];
+        }
+
+        Array.Copy(_magnitudes, _scratch, _count);
+        float median = Median(_scratch.AsSpan(0, _count));
 
         var edges = new double[HistogramBins + 1];
         double step = 1.0 / HistogramBins;
@@ -220,7 +237,7 @@ internal sealed class TuningEstimator
         edges[HistogramBins] = 0.5;
         var counts = new int[HistogramBins];
         const float a440Over16 = 440f / 16f;
-        for (int i = 0; i < _pitches.Count; i++)
+        for (int i = 0; i < _count; i++)
         {
             float pitch = _pitches[i];
             if (!(_magnitudes[i] >= median) || !(pitch > 0))

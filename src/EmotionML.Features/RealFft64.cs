@@ -160,31 +160,26 @@ internal sealed class RealFft64
         if (Avx2.IsSupported && VectorizedFirstStages && _m % 16 == 0)
         {
             InverseFirstStages(re, im);
-            WideStages(zr, zi);
+        }
+        else
+        {
             for (int k = 0; k < _m; k++)
             {
-                output[2 * k] = 2 * zr[k];
-                output[2 * k + 1] = -2 * zi[k];
+                int j = _m - k;
+                double er = 0.5 * (re[k] + re[j]), ei = 0.5 * (im[k] - im[j]);
+                double dr = 0.5 * (re[k] - re[j]), di = 0.5 * (im[k] + im[j]);
+                double c = _postCos[k], s = _postSin[k];
+                // O = d * W^-k = d * (c + i s)
+                double or = dr * c - di * s, oi = dr * s + di * c;
+                // Z = E + i O, stored conjugated and bit-reversed
+                int r = rev[k];
+                zr[r] = er - oi;
+                zi[r] = -(ei + or);
             }
 
-            return;
+            FirstStages(zr, zi);
         }
 
-        for (int k = 0; k < _m; k++)
-        {
-            int j = _m - k;
-            double er = 0.5 * (re[k] + re[j]), ei = 0.5 * (im[k] - im[j]);
-            double dr = 0.5 * (re[k] - re[j]), di = 0.5 * (im[k] + im[j]);
-            double c = _postCos[k], s = _postSin[k];
-            // O = d * W^-k = d * (c + i s)
-            double or = dr * c - di * s, oi = dr * s + di * c;
-            // Z = E + i O, stored conjugated and bit-reversed
-            int r = rev[k];
-            zr[r] = er - oi;
-            zi[r] = -(ei + or);
-        }
-
-        FirstStages(zr, zi);
         WideStages(zr, zi);
         for (int k = 0; k < _m; k++)
         {

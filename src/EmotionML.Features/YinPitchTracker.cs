@@ -72,8 +72,8 @@ internal sealed class YinPitchTracker
 
     /// <summary>
     /// Each frame's energy over its first W samples and over all of it, summed sample after sample in double as
-    /// ever; four frames side by side, one per vector lane (each sum was a chain of dependent additions). The
-    /// frames' zero padding adds nothing to a sum, so it is read from a zero-padded copy of the signal, which is
+    /// ever; eight frames side by side, one per lane of two vectors (each sum is a chain of dependent additions).
+    /// The frames' zero padding adds nothing to a sum, so it is read from a zero-padded copy of the signal, which is
     /// returned: frame t is its <c>_frameLength</c> samples from <c>t * hop</c>.
     /// </summary>
     private ReadOnlySpan<float> FrameEnergies(ReadOnlySpan<float> signal, int hop, int frames)
@@ -108,7 +108,8 @@ internal sealed class YinPitchTracker
         {
             ref float p = ref MemoryMarshal.GetReference(padded);
 
-            // Eight frames at a time, as two independent chains of additions (one chain waits on each addition).
+            // Eight frames at a time, as two independent chains of additions (one chain waits on each addition); the
+            // last few frames (fewer than eight) one by one below, with the same operations.
             for (; t + 2 * Vector256<double>.Count <= frames; t += 2 * Vector256<double>.Count)
             {
                 nint a = (nint)t * hop, b = a + hop, c = b + hop, d = c + hop, e = d + hop, f = e + hop, g = f + hop, h = g + hop;
@@ -130,24 +131,6 @@ internal sealed class YinPitchTracker
 
                 energy.StoreUnsafe(ref _energy[t]);
                 energy2.StoreUnsafe(ref _energy[t + 4]);
-            }
-
-            for (; t + Vector256<double>.Count <= frames; t += Vector256<double>.Count)
-            {
-                nint a = (nint)t * hop, b = a + hop, c = b + hop, d = c + hop;
-                var energy = Vector256<double>.Zero;
-                for (int i = 0; i < _frameLength; i++)
-                {
-                    if (i == _window)
-                    {
-                        energy.StoreUnsafe(ref _headEnergy[t]);
-                    }
-
-                    var v = Vector256.Create(Unsafe.Add(ref p, a + i), Unsafe.Add(ref p, b + i), Unsafe.Add(ref p, c + i), (double)Unsafe.Add(ref p, d + i));
-                    energy += v * v;
-                }
-
-                energy.StoreUnsafe(ref _energy[t]);
             }
         }
 

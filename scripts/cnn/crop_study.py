@@ -37,10 +37,7 @@ def main():
         held = set(sidecar["training"]["excludedSpeakers"])
         if not held:
             sys.exit(f"{folder} excluded no speaker: it is not an outer fold's model")
-        ck = torch.load(os.path.join(folder, "model.pt"), map_location="cpu")
-        net = ec.EmotionCnn(ck["classes"], ck["bands"], tuple(ck["widths"]), ck["convs"])
-        net.load_state_dict(ck["state"])
-        model = ec.Probabilities(net).eval()
+        model, frames, _ = ec.load_checkpoint(os.path.join(folder, "model.pt"))
         idx = [i for i in range(len(speakers)) if speakers[i] in held]
         line = []
         with torch.no_grad():
@@ -48,8 +45,8 @@ def main():
                 correct = 0
                 for i in idx:
                     clip = data["clips"][i]
-                    starts = ec.test_crop_starts(clip.shape[1], ck["frames"], c)
-                    batch = np.stack([ec.fit_frames(clip, ck["frames"], s) for s in starts])[:, None]
+                    starts = ec.test_crop_starts(clip.shape[1], frames, c)
+                    batch = np.stack([ec.fit_frames(clip, frames, s) for s in starts])[:, None]
                     correct += int(model(torch.from_numpy(batch)).numpy().mean(0).argmax() == data["labels"][i])
                 totals[c][0] += correct
                 totals[c][1] += len(idx)

@@ -6,6 +6,8 @@ that the exported ONNX graph takes the dB values as they are and no normalisatio
 Python and .NET.
 """
 import json
+import os
+import shutil
 
 import numpy as np
 import torch
@@ -66,6 +68,50 @@ class Probabilities(nn.Module):
 
     def forward(self, x):
         return torch.softmax(self.net(x), dim=1)
+
+
+class MeanOfMembers(nn.Module):
+    """A seed ensemble: the mean of its members' probabilities (each a `Probabilities`)."""
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, x):
+        return torch.stack([m(x) for m in self.members]).mean(dim=0)
+
+
+def load_checkpoint(path):
+    """A model.pt written by train_cnn.py (one net) or ensemble_cnn.py ({"members": [...]}) as an eval-mode module
+    returning probabilities, with the checkpoint's crop length and test crops."""
+    ck = torch.load(path, map_location="cpu")
+    parts = ck["members"] if "members" in ck else [ck]
+    nets = []
+    for part in parts:
+        net = EmotionCnn(part["classes"], part["bands"], tuple(part["widths"]), part["convs"])
+        net.load_state_dict(part["state"])
+        nets.append(Probabilities(net).eval())
+    model = nets[0] if len(nets) == 1 else MeanOfMembers(nets).eval()
+    return model, parts[0]["frames"], parts[0]["test_crops"]
+
+
+def write_model_folder(out, model, bands, frames, checkpoint, sidecar):
+    """Writes model.onnx (opset 13, input `logmel` [batch, 1, bands, frames], output `probabilities`), model.pt and
+    model.json into a temporary folder, checks the graph, then renames the folder to `out`: a killed run leaves no
+    half model behind."""
+    tmp = out.rstrip("/") + f".tmp{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    torch.onnx.export(model, torch.zeros(1, 1, bands, frames), os.path.join(tmp, "model.onnx"), opset_version=13,
+                      input_names=["logmel"], output_names=["probabilities"],
+                      dynamic_axes={"logmel": {0: "batch"}, "probabilities": {0: "batch"}})
+    import onnx
+    onnx.checker.check_model(onnx.load(os.path.join(tmp, "model.onnx")))
+    torch.save(checkpoint, os.path.join(tmp, "model.pt"))
+    with open(os.path.join(tmp, "model.json"), "w") as f:
+        json.dump(sidecar, f, indent=2)
+    shutil.rmtree(out, ignore_errors=True)
+    os.replace(tmp, out)
 
 
 def load_npz(path):

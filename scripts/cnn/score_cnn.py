@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Scores an `emotionml logmel` export with a trained model.pt in PyTorch (test-time crops averaged) and writes
+"""Scores an `emotionml logmel` export with a trained model.pt (one net or a seed ensemble) in PyTorch (test-time crops averaged) and writes
 the probabilities as JSON: {"paths": [...], "probabilities": [[...], ...]}. The .NET tests compare these with
 what EmotionML computes through the ONNX import.
 
@@ -25,12 +25,9 @@ def main():
     p.add_argument("--test-crops", type=int, default=None, help="crops per clip (default: the checkpoint's)")
     a = p.parse_args()
     torch.set_num_threads(1)
-    ck = torch.load(a.model, map_location="cpu")
-    net = ec.EmotionCnn(ck["classes"], ck["bands"], tuple(ck["widths"]), ck["convs"])
-    net.load_state_dict(ck["state"])
-    model = ec.Probabilities(net).eval()
+    model, frames, crops = ec.load_checkpoint(a.model)
     data = ec.load_npz(a.data)
-    probs = predict(model, data["clips"], ck["frames"], a.test_crops or ck["test_crops"], "cpu")
+    probs = predict(model, data["clips"], frames, a.test_crops or crops, "cpu")
     with open(a.out, "w") as f:
         json.dump({"paths": data["paths"], "probabilities": probs.tolist()}, f)
 

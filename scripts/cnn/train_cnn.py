@@ -11,9 +11,7 @@ Writes into a temporary folder and renames it, so a killed run leaves no half mo
 """
 import argparse
 import hashlib
-import json
 import os
-import shutil
 import sys
 import time
 
@@ -48,12 +46,32 @@ def parse():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: all cores)")
     p.add_argument("--device", default="cpu")
+    p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="fp32",
+                   help="arithmetic of the training steps: bf16 autocast (weights, optimiser and exported model stay "
+                        "float32) or fp32; auto: bf16 where the CPU computes it natively (avx512_bf16 or amx_bf16)")
     p.add_argument("--limit", type=int, default=0, help="use only the first N training clips (smoke tests)")
     return p.parse_args()
 
 
 def split_list(s):
     return [x for x in s.split(",") if x]
+
+
+def native_bf16():
+    """True when this CPU has bfloat16 instructions (Linux: avx512_bf16 or amx_bf16 in /proc/cpuinfo), where oneDNN's
+    bf16 convolutions are native; elsewhere they are emulated and slower than float32."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = f.read()
+    except OSError:
+        return False
+    return " avx512_bf16" in flags or " amx_bf16" in flags
+
+
+def resolve_precision(precision, device):
+    if precision == "auto":
+        return "bf16" if device == "cpu" and native_bf16() else "fp32"
+    return precision
 
 
 def augment(clip, frames, rng, warp, sample_rate):
@@ -96,6 +114,14 @@ def main():
     else:
         torch.set_num_threads(os.cpu_count() or 1)
     torch.manual_seed(a.seed)
+    precision = resolve_precision(a.precision, a.device)
+    # bf16 autocast: convolutions and the head run in bfloat16 (oneDNN), their results in float32 where it matters
+    # (losses, batch-norm statistics, the optimiser's weights). On CPUs with native bf16 (avx512_bf16) a step of the
+    # compact net costs less than half of float32's (0.14 against 0.30-0.34 s for a batch of 32, torch 1.13, 2 cores).
+    def autocast():
+        if a.device == "cpu":
+            return torch.cpu.amp.autocast(enabled=precision == "bf16", dtype=torch.bfloat16)
+        return torch.autocast(a.device, enabled=precision == "bf16", dtype=torch.bfloat16)
     rng = np.random.default_rng(a.seed)
     data = ec.load_npz(a.data)
     speakers = data["speakers"]
@@ -135,13 +161,14 @@ def main():
             x = torch.from_numpy(np.stack([augment(clips[i], a.frames, rng, a.warp, rate) for i in idx])[:, None]).to(
                 a.device, memory_format=torch.channels_last)
             y = torch.from_numpy(labels[idx]).to(a.device)
-            if a.mixup > 0 and len(idx) > 1:
-                lam = float(rng.beta(a.mixup, a.mixup))
-                perm = torch.from_numpy(rng.permutation(len(idx))).to(a.device)
-                logits = net(lam * x + (1 - lam) * x[perm])
-                loss = lam * loss_fn(logits, y) + (1 - lam) * loss_fn(logits, y[perm])
-            else:
-                loss = loss_fn(net(x), y)
+            with autocast():
+                if a.mixup > 0 and len(idx) > 1:
+                    lam = float(rng.beta(a.mixup, a.mixup))
+                    perm = torch.from_numpy(rng.permutation(len(idx))).to(a.device)
+                    logits = net(lam * x + (1 - lam) * x[perm]).float()
+                    loss = lam * loss_fn(logits, y) + (1 - lam) * loss_fn(logits, y[perm])
+                else:
+                    loss = loss_fn(net(x).float(), y)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -159,16 +186,6 @@ def main():
         scores = {"validationAccuracy": round(acc, 6), "validationClips": len(val_idx)}
         print(f"validation accuracy {acc:.4f} on {len(val_idx)} clips of {len(val)} speakers", flush=True)
 
-    tmp = a.out.rstrip("/") + f".tmp{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(tmp)
-    dummy = torch.zeros(1, 1, bands, a.frames)
-    torch.onnx.export(model, dummy, os.path.join(tmp, "model.onnx"), opset_version=13, input_names=["logmel"],
-                      output_names=["probabilities"], dynamic_axes={"logmel": {0: "batch"}, "probabilities": {0: "batch"}})
-    import onnx
-    onnx.checker.check_model(onnx.load(os.path.join(tmp, "model.onnx")))
-    torch.save({"state": net.state_dict(), "classes": classes, "bands": bands, "widths": list(widths), "convs": convs,
-                "frames": a.frames, "test_crops": a.test_crops}, os.path.join(tmp, "model.pt"))
     with open(a.data, "rb") as f:
         data_sha = hashlib.sha256(f.read()).hexdigest()
     sidecar = {
@@ -197,15 +214,16 @@ def main():
             "seed": a.seed,
             "threads": torch.get_num_threads(),
             "device": a.device,
+            "precision": precision,
+            "seeds": 1,
             "seconds": round(seconds, 1),
             "torch": torch.__version__,
         },
         "scores": scores,
     }
-    with open(os.path.join(tmp, "model.json"), "w") as f:
-        json.dump(sidecar, f, indent=2)
-    shutil.rmtree(a.out, ignore_errors=True)
-    os.replace(tmp, a.out)
+    checkpoint = {"state": net.state_dict(), "classes": classes, "bands": bands, "widths": list(widths), "convs": convs,
+                  "frames": a.frames, "test_crops": a.test_crops}
+    ec.write_model_folder(a.out, model, bands, a.frames, checkpoint, sidecar)
     print(f"wrote {a.out} ({seconds:.0f}s training)", flush=True)
 
 

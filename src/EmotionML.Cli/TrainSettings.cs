@@ -102,6 +102,18 @@ public sealed class TrainSettings : CorpusSettings
     [Description("Once the blend weight is chosen (on a CNN that left 3 training speakers out), train the CNN again on all training speakers and ship that one: a second CNN training, also in every outer fold of the nested estimate")]
     public bool CnnRefit { get; set; }
 
+    /// <summary>CNN training arithmetic.</summary>
+    [CommandOption("--cnn-precision <P>")]
+    [Description("fp32 (default), bf16 (bfloat16 autocast: about 1.6x faster per epoch on CPUs with avx512_bf16 or amx_bf16) or auto (bf16 where the CPU has it)")]
+    [DefaultValue("fp32")]
+    public string CnnPrecision { get; set; } = "fp32";
+
+    /// <summary>Seeds averaged into the CNN.</summary>
+    [CommandOption("--cnn-seeds <N>")]
+    [Description("Train the CNN with N seeds and average them into one model (default 1; N times the training and CNN prediction time)")]
+    [DefaultValue(1)]
+    public int CnnSeeds { get; set; } = 1;
+
     /// <summary>Only this many training clips per CNN (smoke runs).</summary>
     [CommandOption("--cnn-limit <N>")]
     [Description("Train each CNN on at most N clips (smoke runs only)")]
@@ -141,9 +153,10 @@ public sealed class TrainSettings : CorpusSettings
             return ValidationResult.Error("--enrol must be 0 (all other clips) or a positive number of clips.");
         }
 
-        if (Cnn is not ("auto" or "on" or "off") || CnnWidth is not ("compact" or "wide") || CnnEpochs < 1 || CnnLimit is < 1 || !(CnnWarp is >= 0 and <= CnnTrainingOptions.MaxWarp))
+        if (Cnn is not ("auto" or "on" or "off") || CnnWidth is not ("compact" or "wide") || CnnEpochs < 1 || CnnLimit is < 1 || !(CnnWarp is >= 0 and <= CnnTrainingOptions.MaxWarp)
+            || CnnPrecision is not ("fp32" or "bf16" or "auto") || CnnSeeds is < 1 or > CnnTrainingOptions.MaxSeeds)
         {
-            return ValidationResult.Error($"--cnn must be auto, on or off; --cnn-width compact or wide; --cnn-epochs and --cnn-limit at least 1; --cnn-warp between 0 and {CnnTrainingOptions.MaxWarp.ToString(CultureInfo.InvariantCulture)}.");
+            return ValidationResult.Error($"--cnn must be auto, on or off; --cnn-width compact or wide; --cnn-epochs and --cnn-limit at least 1; --cnn-warp between 0 and {CnnTrainingOptions.MaxWarp.ToString(CultureInfo.InvariantCulture)}; --cnn-precision fp32, bf16 or auto; --cnn-seeds 1 to {CnnTrainingOptions.MaxSeeds}.");
         }
 
         return Metric is "macro-f1" or "accuracy" ? ValidationResult.Success() : ValidationResult.Error("--metric must be macro-f1 or accuracy.");

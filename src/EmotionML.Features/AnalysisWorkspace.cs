@@ -16,7 +16,6 @@ internal sealed class AnalysisWorkspace
         Magnitude = new float[bins];
         Scratch = new float[bins];
         MelColumn = new float[options.MelBandCount];
-        DbColumn = new float[options.MelBandCount];
         Contrast = new SpectralContrastBands(options.Contrast, options.SampleRate, n);
         Peak = new float[options.Contrast.BandCount + 1];
         Valley = new float[options.Contrast.BandCount + 1];
@@ -39,8 +38,6 @@ internal sealed class AnalysisWorkspace
 
     public float[] MelColumn { get; }
 
-    public float[] DbColumn { get; }
-
     public SpectralContrastBands Contrast { get; }
 
     public float[] Peak { get; }
@@ -51,7 +48,7 @@ internal sealed class AnalysisWorkspace
 
     public YinPitchTracker Pitch { get; }
 
-    /// <summary>The spectrogram kept for chroma (frames × bins), grown as needed.</summary>
+    /// <summary>The spectrogram kept for chroma (bins × frames, row-major), grown as needed.</summary>
     public float[] Spectrogram { get; set; } = [];
 
     /// <summary>Prefix sums of sign changes for the zero-crossing rate, grown as needed.</summary>

@@ -22,7 +22,7 @@ internal sealed class FrameAnalyzer
     private readonly float[] _frequencies32; // bin centre frequencies
     private readonly SparseFilterBank _mel;
     private readonly float[] _dct;          // MfccCount × MelBandCount, orthonormal DCT-II
-    private readonly ConcurrentDictionary<double, float[][]> _chromaBanks = new();
+    private readonly ConcurrentDictionary<double, float[]> _chromaBanks = new(); // flattened, rows × bins
     private readonly ConcurrentBag<AnalysisWorkspace> _workspaces = new();
 
     public FrameAnalyzer(FeatureOptions options)
@@ -157,8 +157,8 @@ internal sealed class FrameAnalyzer
 
                 if (wantChroma)
                 {
-                    var keep = ws.Spectrogram.AsSpan(t * bins, bins);
-                    (chromaFromPower ? power : magnitude).CopyTo(keep);
+                    var keep = chromaFromPower ? power : magnitude;
+                    StoreColumn(keep, ws.Spectrogram, frames, t);
                     if (estimateTuning)
                     {
                         ws.Tuning.AddFrame(keep, _options.SampleRate, n);
@@ -249,10 +249,12 @@ internal sealed class FrameAnalyzer
     }
 
     /// <summary>One frame's values into column <paramref name="t"/> of a row-major matrix.</summary>
-    private static void StoreColumn(ReadOnlySpan<float> column, FeatureMatrix matrix, int t)
+    private static void StoreColumn(ReadOnlySpan<float> column, FeatureMatrix matrix, int t) => StoreColumn(column, matrix.Data, matrix.Frames, t);
+
+    /// <summary>One frame's values into column <paramref name="t"/> of a row-major matrix of <paramref name="frames"/> columns.</summary>
+    private static void StoreColumn(ReadOnlySpan<float> column, float[] matrix, int frames, int t)
     {
-        var data = matrix.Data.AsSpan(t);
-        int frames = matrix.Frames;
+        var data = matrix.AsSpan(t);
         for (int row = 0; row < column.Length; row++)
         {
             data[row * frames] = column[row];
@@ -400,19 +402,7 @@ internal sealed class FrameAnalyzer
         melValues.CopyTo(db);
         PowerToDb(db);
         var mfcc = NewMatrix(arena, count, frames);
-        var column = ws.DbColumn;
-        for (int t = 0; t < frames; t++)
-        {
-            for (int b = 0; b < bands; b++)
-            {
-                column[b] = db[b * frames + t];
-            }
-
-            for (int c = 0; c < count; c++)
-            {
-                mfcc[c, t] = TensorPrimitives.Dot(_dct.AsSpan(c * bands, bands), column);
-            }
-        }
+        FrameProjection.Project(_dct, count, bands, db, frames, mfcc.Values);
 
         if (rent)
         {
@@ -432,28 +422,40 @@ internal sealed class FrameAnalyzer
         SpanMath.Max(values, floor, values);
     }
 
+    /// <summary>A bank's rows, each cut to <paramref name="bins"/> weights, one after another (row-major).</summary>
+    private static float[] Flatten(float[][] rows, int bins)
+    {
+        var flat = new float[rows.Length * bins];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            rows[r].AsSpan(0, bins).CopyTo(flat.AsSpan(r * bins));
+        }
+
+        return flat;
+    }
+
+    /// <summary>Chroma from the kept spectrogram (bins × frames, row-major), each frame scaled to a maximum of one.</summary>
     private FeatureMatrix Chroma(float[] spectrogram, int frames, int bins, double tuning, MatrixArena? arena)
     {
-        var bank = _chromaBanks.GetOrAdd(Math.Round(tuning, 9), tu => ChromaFilterBank.Create(
-            _options.Stft.FftSize, _options.SampleRate, _options.Chroma.BinCount, tu, 5.0, 2.0));
-        int count = bank.Length;
+        var bank = _chromaBanks.GetOrAdd(Math.Round(tuning, 9), tu => Flatten(ChromaFilterBank.Create(
+            _options.Stft.FftSize, _options.SampleRate, _options.Chroma.BinCount, tu, 5.0, 2.0), bins));
+        int count = _options.Chroma.BinCount;
         var chroma = NewMatrix(arena, count, frames);
-        Span<float> column = stackalloc float[count];
+        var values = chroma.Values;
+        FrameProjection.Project(bank, count, bins, spectrogram, frames, values);
         for (int t = 0; t < frames; t++)
         {
-            var s = spectrogram.AsSpan(t * bins, bins);
             float max = 0;
             for (int c = 0; c < count; c++)
             {
-                column[c] = TensorPrimitives.Dot(bank[c].AsSpan(0, bins), s);
-                max = Math.Max(max, Math.Abs(column[c]));
+                max = Math.Max(max, Math.Abs(values[c * frames + t]));
             }
 
             // librosa's normalize(norm=inf): frames whose maximum is below float32's tiny stay as they are.
             float scale = max < 1.17549435e-38f ? 1f : 1f / max;
             for (int c = 0; c < count; c++)
             {
-                chroma[c, t] = column[c] * scale;
+                values[c * frames + t] *= scale;
             }
         }
 

@@ -359,6 +359,91 @@ public sealed class CnnTests(CnnFixture fx) : IClassFixture<CnnFixture>
     }
 
     [Fact]
+    public void A_seed_ensemble_averages_its_members_each_trained_and_cached_on_its_own()
+    {
+        string[] train = ["ravdess:01", "ravdess:02", "ravdess:03"], validation = ["ravdess:04"], excluded = ["ravdess:05", "ravdess:06"];
+        var ensemble = new CnnTrainer(fx.Options with { Seeds = 2 }).Train(fx.LogMel, train, validation, excluded);
+        using (ensemble.Model)
+        {
+            // Seed 0 is the fixture's net (reused), seed 1 trained (or reused) on its own; the ensemble is a model of its own.
+            Assert.False(ensemble.Reused);
+            Assert.NotEqual(fx.Trained.Folder, ensemble.Folder);
+            var record = ensemble.Model.Sidecar.Training!;
+            Assert.Equal(2, record["seeds"]!.GetValue<int>());
+            Assert.Equal([0, 1], record["members"]!.AsArray().Select(m => m!["seed"]!.GetValue<int>()));
+
+            var second = new CnnTrainer(fx.Options with { Seed = 1 }).Train(fx.LogMel, train, validation, excluded);
+            using (second.Model)
+            {
+                Assert.True(second.Reused);
+                foreach (var clip in fx.LogMel.Spectrograms.Take(6))
+                {
+                    var a = fx.Trained.Model.Predict(clip);
+                    var b = second.Model.Predict(clip);
+                    var mean = ensemble.Model.Predict(clip);
+                    for (int j = 0; j < mean.Length; j++)
+                    {
+                        Assert.Equal((a[j] + b[j]) / 2, mean[j], 1e-5);
+                    }
+                }
+            }
+        }
+
+        var again = new CnnTrainer(fx.Options with { Seeds = 2 }).Train(fx.LogMel, train, validation, excluded);
+        using (again.Model)
+        {
+            Assert.True(again.Reused);
+            Assert.Equal(ensemble.Folder, again.Folder);
+        }
+
+        // A one-seed request never takes the ensemble that shares its seed.
+        var single = new CnnTrainer(fx.Options).Train(fx.LogMel, train, validation, excluded);
+        using (single.Model)
+        {
+            Assert.Equal(fx.Trained.Folder, single.Folder);
+        }
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CnnTrainer(fx.Options with { Seeds = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CnnTrainer(fx.Options with { Seeds = CnnTrainingOptions.MaxSeeds + 1 }));
+    }
+
+    [Fact]
+    public void A_sidecar_from_before_precision_and_seeds_were_recorded_counts_as_float32_and_one_seed()
+    {
+        string[] train = ["ravdess:01", "ravdess:02", "ravdess:03"], validation = ["ravdess:04"], excluded = ["ravdess:05", "ravdess:06"];
+        var options = fx.Options with { CacheDirectory = Path.Combine(fx.Root, "cnn-legacy") };
+        string legacy = Path.Combine(options.CacheDirectory, "models", "legacy");
+        Directory.CreateDirectory(legacy);
+        foreach (var file in Directory.GetFiles(fx.Trained.Folder))
+        {
+            File.Copy(file, Path.Combine(legacy, Path.GetFileName(file)));
+        }
+
+        var sidecar = JsonNode.Parse(File.ReadAllText(Path.Combine(legacy, "model.json")))!;
+        Assert.Equal("fp32", sidecar["training"]!["precision"]!.GetValue<string>());
+        sidecar["training"]!.AsObject().Remove("precision");
+        sidecar["training"]!.AsObject().Remove("seeds");
+        File.WriteAllText(Path.Combine(legacy, "model.json"), sidecar.ToJsonString());
+
+        var reused = new CnnTrainer(options).Train(fx.LogMel, train, validation, excluded);
+        using (reused.Model)
+        {
+            Assert.True(reused.Reused);
+            Assert.Equal(legacy, reused.Folder);
+        }
+
+        var bf16 = new CnnTrainer(options with { Precision = "bf16" }).Train(fx.LogMel, train, validation, excluded);
+        using (bf16.Model)
+        {
+            Assert.False(bf16.Reused);
+            Assert.Equal("bf16", bf16.Model.Sidecar.Training!["precision"]!.GetValue<string>());
+        }
+
+        Assert.Equal(CnnTrainingOptions.CpuHasNativeBFloat16() ? "bf16" : "fp32", (options with { Precision = "auto" }).ResolvedPrecision);
+        Assert.Throws<ArgumentException>(() => new CnnTrainer(options with { Precision = "fp16" }));
+    }
+
+    [Fact]
     public void Without_python_and_torch_training_says_what_to_install()
     {
         var trainer = new CnnTrainer(fx.Options with { Python = "/nonexistent/python3", Seed = 7 });

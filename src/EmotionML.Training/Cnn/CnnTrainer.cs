@@ -13,7 +13,9 @@ namespace EmotionML.Training.Cnn;
 /// assembly) on an export of the whole corpus, naming the speakers it may train on and the ones it must leave
 /// alone; imports the result through <see cref="CnnModel"/>. A trained model is kept in
 /// <see cref="CnnTrainingOptions.CacheDirectory"/> and reused when a later request matches its sidecar's training
-/// record exactly (the data's hash, the speakers, the recipe version, epochs, seed, width, crops and clip count).
+/// record exactly (the data's hash, the speakers, the recipe version, epochs, seed, width, warp, precision, seeds,
+/// crops and clip count). With <see cref="CnnTrainingOptions.Seeds"/> above one, each seed's net is trained and
+/// cached on its own, and <c>scripts/cnn/ensemble_cnn.py</c> averages them into one ONNX model.
 /// </summary>
 public sealed partial class CnnTrainer
 {
@@ -94,52 +96,90 @@ public sealed partial class CnnTrainer
         Directory.CreateDirectory(Options.CacheDirectory);
         string npz = ExportOnce(root);
         string dataSha = FileSha256(npz);
-        var request = new JsonObject
+        string precision = Options.ResolvedPrecision;
+        JsonObject Request(int seed, int seeds) => new()
         {
             ["recipe"] = RecipeVersion,
             ["dataSha256"] = dataSha,
             ["trainSpeakers"] = new JsonArray(train.Select(s => (JsonNode)s).ToArray()),
             ["validationSpeakers"] = new JsonArray(validation.Select(s => (JsonNode)s).ToArray()),
             ["epochs"] = Options.Epochs,
-            ["seed"] = Options.Seed,
+            ["seed"] = seed,
             ["width"] = Options.Width,
             ["warp"] = Options.Warp,
             ["clips"] = clips,
+            ["precision"] = precision,
+            ["seeds"] = seeds,
         };
+
         var models = Path.Combine(Options.CacheDirectory, "models");
-        if (FindCached(models, request, Options.TestCrops) is { } cached)
+        if (Options.Seeds == 1)
         {
-            progress?.Report($"reusing the CNN trained earlier on the same speakers and data: {cached}");
-            return new CnnTrainingResult(cached, CnnModel.Load(Path.Combine(cached, "model.onnx")), true);
+            return TrainOne(Request(Options.Seed, 1), Options.Seed);
         }
 
-        if (Unavailable(Options.Python) is { } reason)
+        var ensembleRequest = Request(Options.Seed, Options.Seeds);
+        if (FindCached(models, ensembleRequest, Options.TestCrops) is { } cachedEnsemble)
         {
-            throw new CnnTrainingException(reason);
+            progress?.Report($"reusing the CNN ensemble trained earlier on the same speakers and data: {cachedEnsemble}");
+            return new CnnTrainingResult(cachedEnsemble, CnnModel.Load(Path.Combine(cachedEnsemble, "model.onnx")), true);
         }
 
-        string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.ToJsonString() + "|" + Options.TestCrops)))[..16];
-        string output = Path.Combine(models, key);
-        var args = new List<string>
+        var members = new List<string>();
+        for (int i = 0; i < Options.Seeds; i++)
         {
-            Path.Combine(Scripts(), "train_cnn.py"), "--data", npz, "--out", output,
-            "--train-speakers", string.Join(',', train), "--val-speakers", string.Join(',', validation), "--exclude-speakers", string.Join(',', excluded),
-            "--epochs", Invariant(Options.Epochs), "--seed", Invariant(Options.Seed), "--threads", Invariant(Options.Threads),
-            "--width", Options.Width, "--test-crops", Invariant(Options.TestCrops), "--warp", Options.Warp.ToString("R", CultureInfo.InvariantCulture),
-        };
-        if (Options.ClipLimit is { } n)
-        {
-            args.AddRange(["--limit", Invariant(n)]);
+            var member = TrainOne(Request(Options.Seed + i, 1), Options.Seed + i);
+            member.Model.Dispose();
+            members.Add(member.Folder);
         }
 
-        var (code, log) = Run(Options.Python, args, progress, null, cancellationToken);
+        string output = Path.Combine(models, Key(ensembleRequest));
+        var (code, log) = Run(Options.Python, [Path.Combine(Scripts(), "ensemble_cnn.py"), "--data", npz, "--members", string.Join(',', members), "--out", output], progress, null, cancellationToken);
         if (code != 0 || !File.Exists(Path.Combine(output, "model.onnx")))
         {
-            throw new CnnTrainingException($"The CNN trainer failed (exit code {code}): {LastLines(log, 6)}");
+            throw new CnnTrainingException($"Averaging the CNN's seeds failed (exit code {code}): {LastLines(log, 6)}");
         }
 
         return new CnnTrainingResult(output, CnnModel.Load(Path.Combine(output, "model.onnx")), false);
+
+        CnnTrainingResult TrainOne(JsonObject request, int seed)
+        {
+            if (FindCached(models, request, Options.TestCrops) is { } cached)
+            {
+                progress?.Report($"reusing the CNN trained earlier on the same speakers and data: {cached}");
+                return new CnnTrainingResult(cached, CnnModel.Load(Path.Combine(cached, "model.onnx")), true);
+            }
+
+            if (Unavailable(Options.Python) is { } reason)
+            {
+                throw new CnnTrainingException(reason);
+            }
+
+            string output = Path.Combine(models, Key(request));
+            var args = new List<string>
+            {
+                Path.Combine(Scripts(), "train_cnn.py"), "--data", npz, "--out", output,
+                "--train-speakers", string.Join(',', train), "--val-speakers", string.Join(',', validation), "--exclude-speakers", string.Join(',', excluded),
+                "--epochs", Invariant(Options.Epochs), "--seed", Invariant(seed), "--threads", Invariant(Options.Threads),
+                "--width", Options.Width, "--test-crops", Invariant(Options.TestCrops), "--warp", Options.Warp.ToString("R", CultureInfo.InvariantCulture),
+                "--precision", precision,
+            };
+            if (Options.ClipLimit is { } n)
+            {
+                args.AddRange(["--limit", Invariant(n)]);
+            }
+
+            var (code, log) = Run(Options.Python, args, progress, null, cancellationToken);
+            if (code != 0 || !File.Exists(Path.Combine(output, "model.onnx")))
+            {
+                throw new CnnTrainingException($"The CNN trainer failed (exit code {code}): {LastLines(log, 6)}");
+            }
+
+            return new CnnTrainingResult(output, CnnModel.Load(Path.Combine(output, "model.onnx")), false);
+        }
     }
+
+    private string Key(JsonObject request) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request.ToJsonString() + "|" + Options.TestCrops)))[..16];
 
     /// <summary>Unpacks the shipped Python scripts (once per version) and returns their folder.</summary>
     public string Scripts()
@@ -207,7 +247,7 @@ public sealed partial class CnnTrainer
             try
             {
                 if (JsonNode.Parse(File.ReadAllText(sidecar)) is JsonObject json && json["training"] is JsonObject training
-                    && json["testCrops"]?.GetValue<int>() == testCrops && request.All(p => JsonNode.DeepEquals(p.Value, training[p.Key])))
+                    && json["testCrops"]?.GetValue<int>() == testCrops && request.All(p => JsonNode.DeepEquals(p.Value, training[p.Key] ?? RecordDefault(p.Key))))
                 {
                     return folder;
                 }
@@ -220,6 +260,14 @@ public sealed partial class CnnTrainer
 
         return null;
     }
+
+    /// <summary>What a sidecar written before a field existed meant by its absence: float32 training, one seed.</summary>
+    private static JsonNode? RecordDefault(string key) => key switch
+    {
+        "precision" => JsonValue.Create("fp32"),
+        "seeds" => JsonValue.Create(1),
+        _ => null,
+    };
 
     private static (int Code, string Output) Run(string file, IEnumerable<string> args, IProgress<string>? progress, string? workingDirectory, CancellationToken cancellationToken)
     {

@@ -123,6 +123,10 @@ internal sealed class FrameAnalyzer
         bool wantChroma = kinds.HasFlag(FeatureKinds.Chroma);
         bool estimateTuning = wantChroma && _options.Chroma.Tuning is null;
         bool chromaFromPower = _options.Chroma.Spectrum == ChromaSpectrum.Power;
+
+        // When chroma keeps the whole power spectrogram (bins × frames), the mel bank runs over it afterwards, across
+        // frames; otherwise frame by frame. The same in-order sums either way (SparseFilterBank).
+        bool melFromSpectrogram = wantMel && wantChroma && chromaFromPower;
         bool spectral = (kinds & (FeatureKinds.Mel | FeatureKinds.Mfcc | FeatureKinds.Chroma | FeatureKinds.Contrast | FeatureKinds.Rolloff
             | FeatureKinds.Centroid | FeatureKinds.Bandwidth | FeatureKinds.Flatness)) != 0;
 
@@ -149,7 +153,7 @@ internal sealed class FrameAnalyzer
                 ws.Fft.Forward(pad.Slice(t * hop, n), _window, ws.ReDouble, ws.ImDouble);
                 PowerAndMagnitude(ws.ReDouble, ws.ImDouble, power, magnitude);
 
-                if (wantMel)
+                if (wantMel && !melFromSpectrogram)
                 {
                     _mel.Apply(power, ws.MelColumn);
                     StoreColumn(ws.MelColumn, mel!, t);
@@ -182,6 +186,11 @@ internal sealed class FrameAnalyzer
                     StoreColumn(ws.Valley, valley!, t);
                 }
             }
+        }
+
+        if (melFromSpectrogram)
+        {
+            _mel.ApplyAcrossFrames(ws.Spectrogram, frames, mel!.Values);
         }
 
         if (kinds.HasFlag(FeatureKinds.Mel))

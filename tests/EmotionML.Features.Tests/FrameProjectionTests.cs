@@ -9,6 +9,7 @@ public sealed class FrameProjectionTests
     [Theory]
     [InlineData(40, 128)]
     [InlineData(12, 257)]
+    [InlineData(5, 33)]
     [InlineData(3, 1)]
     public void Every_frame_gets_the_in_order_sum_on_every_path(int rows, int inner)
     {
@@ -79,6 +80,38 @@ public sealed class FrameProjectionTests
 
             Assert.Equal(expected, output[r]);
         }
+    }
+
+    [Fact]
+    public void The_mel_bank_across_frames_equals_it_frame_by_frame()
+    {
+        var options = new FeatureOptions();
+        int bins = options.Stft.BinCount;
+        var bank = new SparseFilterBank(NWaves.Filters.Fda.FilterBanks.MelBankSlaney(options.MelBandCount, options.Stft.FftSize, 16000, 0, 8000, true));
+        var random = new Random(11);
+        foreach (int frames in new[] { 1, 8, 31, 32, 45, 113 })
+        {
+            var spectrogram = Values(random, bins * frames); // bins × frames
+            var across = new float[bank.Count * frames];
+            bank.ApplyAcrossFrames(spectrogram, frames, across);
+            var column = new float[bins];
+            var output = new float[bank.Count];
+            for (int t = 0; t < frames; t++)
+            {
+                for (int k = 0; k < bins; k++)
+                {
+                    column[k] = spectrogram[k * frames + t];
+                }
+
+                bank.Apply(column, output);
+                for (int r = 0; r < bank.Count; r++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(output[r]) == BitConverter.SingleToInt32Bits(across[r * frames + t]), $"frames {frames}: band {r}, frame {t}");
+                }
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => bank.ApplyAcrossFrames(new float[bins * 2], 4, new float[bank.Count * 4]));
     }
 
     private static float[] Values(Random random, int count)

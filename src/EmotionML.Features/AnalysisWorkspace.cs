@@ -15,6 +15,7 @@ internal sealed class AnalysisWorkspace
         Power = new float[bins];
         Magnitude = new float[bins];
         Scratch = new float[bins];
+        FrameBlock = new float[ColumnTranspose.Block * bins];
         MelColumn = new float[options.MelBandCount];
         Contrast = new SpectralContrastBands(options.Contrast, options.SampleRate, n);
         Peak = new float[options.Contrast.BandCount + 1];
@@ -35,6 +36,9 @@ internal sealed class AnalysisWorkspace
     public float[] Magnitude { get; }
 
     public float[] Scratch { get; }
+
+    /// <summary>Up to eight frames' spectra, row after row, on their way into <see cref="Spectrogram"/>.</summary>
+    public float[] FrameBlock { get; }
 
     public float[] MelColumn { get; }
 

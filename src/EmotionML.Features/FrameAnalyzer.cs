@@ -161,8 +161,15 @@ internal sealed class FrameAnalyzer
 
                 if (wantChroma)
                 {
+                    // Kept bins × frames for the projections, eight frames at a time.
                     var keep = chromaFromPower ? power : magnitude;
-                    StoreColumn(keep, ws.Spectrogram, frames, t);
+                    int slot = t % ColumnTranspose.Block;
+                    keep.CopyTo(ws.FrameBlock.AsSpan(slot * bins, bins));
+                    if (slot == ColumnTranspose.Block - 1 || t == frames - 1)
+                    {
+                        ColumnTranspose.Store(ws.FrameBlock, slot + 1, bins, ws.Spectrogram, frames, t - slot);
+                    }
+
                     if (estimateTuning)
                     {
                         ws.Tuning.AddFrame(keep, _options.SampleRate, n);
@@ -258,12 +265,10 @@ internal sealed class FrameAnalyzer
     }
 
     /// <summary>One frame's values into column <paramref name="t"/> of a row-major matrix.</summary>
-    private static void StoreColumn(ReadOnlySpan<float> column, FeatureMatrix matrix, int t) => StoreColumn(column, matrix.Data, matrix.Frames, t);
-
-    /// <summary>One frame's values into column <paramref name="t"/> of a row-major matrix of <paramref name="frames"/> columns.</summary>
-    private static void StoreColumn(ReadOnlySpan<float> column, float[] matrix, int frames, int t)
+    private static void StoreColumn(ReadOnlySpan<float> column, FeatureMatrix matrix, int t)
     {
-        var data = matrix.AsSpan(t);
+        var data = matrix.Data.AsSpan(t);
+        int frames = matrix.Frames;
         for (int row = 0; row < column.Length; row++)
         {
             data[row * frames] = column[row];

@@ -114,6 +114,36 @@ public sealed class FrameProjectionTests
         Assert.Throws<ArgumentException>(() => bank.ApplyAcrossFrames(new float[bins * 2], 4, new float[bank.Count * 4]));
     }
 
+    [Theory]
+    [InlineData(1025)]
+    [InlineData(257)]
+    [InlineData(5)]
+    public void Blocks_of_frames_land_in_their_columns(int bins)
+    {
+        var random = new Random(bins);
+        foreach (int frames in new[] { 1, 7, 8, 9, 16, 113 })
+        {
+            var rows = Values(random, frames * bins); // frame after frame
+            var matrix = new float[bins * frames];
+            for (int first = 0; first < frames; first += ColumnTranspose.Block)
+            {
+                int count = Math.Min(ColumnTranspose.Block, frames - first);
+                ColumnTranspose.Store(rows.AsSpan(first * bins, count * bins), count, bins, matrix, frames, first);
+            }
+
+            for (int t = 0; t < frames; t++)
+            {
+                for (int k = 0; k < bins; k++)
+                {
+                    Assert.Equal(rows[t * bins + k], matrix[k * frames + t]);
+                }
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => ColumnTranspose.Store(new float[9 * bins], 9, bins, new float[bins * 9], 9, 0));
+        Assert.Throws<ArgumentException>(() => ColumnTranspose.Store(new float[8 * bins], 8, bins, new float[bins * 10], 10, 3));
+    }
+
     private static float[] Values(Random random, int count)
     {
         var values = new float[count];

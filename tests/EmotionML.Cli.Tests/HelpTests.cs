@@ -29,14 +29,19 @@ public sealed class HelpTests
         var (_, stdout, _) = CliRunner.Run("train", "--help");
         Assert.Contains("'^(?<speaker>[^_/]+)_'", stdout.Replace("\n", "").Replace(" ", ""), StringComparison.Ordinal);
         Assert.Contains("--cnn-warp", stdout);
+        Assert.Contains("--cnn-precision", stdout);
+        Assert.Contains("--cnn-seeds", stdout);
     }
 
-    [Fact]
-    public void An_invalid_setting_is_one_error_line_naming_the_option()
+    [Theory]
+    [InlineData("--cnn-warp", "0.5", "--cnn-warp between 0 and 0.3")]
+    [InlineData("--cnn-precision", "fp16", "--cnn-precision fp32, bf16 or auto")]
+    [InlineData("--cnn-seeds", "0", "--cnn-seeds 1 to 8")]
+    public void An_invalid_setting_is_one_error_line_naming_the_option(string option, string value, string message)
     {
-        var (code, stdout, stderr) = CliRunner.Run("train", "--data", Path.Combine(TestData.SharedData.RootPath, "data", "emodb"), "--cnn-warp", "0.5", "--out", Path.Combine(Path.GetTempPath(), "never.emlmodel"));
+        var (code, stdout, stderr) = CliRunner.Run("train", "--data", Path.Combine(TestData.SharedData.RootPath, "data", "emodb"), option, value, "--out", Path.Combine(Path.GetTempPath(), "never.emlmodel"));
         Assert.NotEqual(0, code);
-        Assert.Contains("--cnn-warp between 0 and 0.3", stderr.Replace("\n", " "));
+        Assert.Contains(message, stderr.Replace("\n", " "));
         Assert.DoesNotContain("Exception", stderr);
         Assert.DoesNotContain(stderr.Split('\n'), line => line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
         Assert.Empty(stdout.Trim());

@@ -133,6 +133,11 @@ public sealed partial class CnnTrainer
             members.Add(member.Folder);
         }
 
+        if (Unavailable(Options.Python) is { } missing)
+        {
+            throw new CnnTrainingException(missing);
+        }
+
         string output = Path.Combine(models, Key(ensembleRequest));
         var (code, log) = Run(Options.Python, [Path.Combine(Scripts(), "ensemble_cnn.py"), "--data", npz, "--members", string.Join(',', members), "--out", output], progress, null, cancellationToken);
         if (code != 0 || !File.Exists(Path.Combine(output, "model.onnx")))

@@ -31,7 +31,11 @@ internal sealed class SparseFilterBank
             _offset[r + 1] = _offset[r] + runs[r].Length;
         }
 
-        _extent = Enumerable.Range(0, dense.Length).Select(r => _start[r] + runs[r].Length).DefaultIfEmpty(0).Max();
+        for (int r = 0; r < runs.Length; r++)
+        {
+            _extent = Math.Max(_extent, _start[r] + runs[r].Length); // a loop, not LINQ: no generic to JIT at start-up
+        }
+
         _weights = new float[_offset[^1]];
         for (int r = 0; r < runs.Length; r++)
         {

@@ -84,7 +84,11 @@ class MeanOfMembers(nn.Module):
 def load_checkpoint(path):
     """A model.pt written by train_cnn.py (one net) or ensemble_cnn.py ({"members": [...]}) as an eval-mode module
     returning probabilities, with the checkpoint's crop length and test crops."""
-    ck = torch.load(path, map_location="cpu")
+    return model_from_checkpoint(torch.load(path, map_location="cpu"))
+
+
+def model_from_checkpoint(ck):
+    """`load_checkpoint` for a checkpoint already in memory."""
     parts = ck["members"] if "members" in ck else [ck]
     nets = []
     for part in parts:

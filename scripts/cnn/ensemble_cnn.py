@@ -49,7 +49,10 @@ def main():
     if len({s["training"]["seed"] for s in sidecars}) != len(sidecars):
         sys.exit("ensemble_cnn: two members share a seed")
 
-    model = ec.MeanOfMembers([ec.load_checkpoint(os.path.join(f, "model.pt"))[0] for f in folders]).eval()
+    # The members' checkpoints, read once: the averaged model is built from them and saved as one model.pt, which
+    # emotion_cnn.load_checkpoint (score_cnn.py) rebuilds exactly.
+    checkpoint = {"members": [torch.load(os.path.join(f, "model.pt"), map_location="cpu") for f in folders]}
+    model = ec.model_from_checkpoint(checkpoint)[0]
     bands, frames = first["input"]["shape"][2], first["input"]["shape"][3]
 
     training = dict(first["training"])
@@ -72,8 +75,6 @@ def main():
     sidecar = dict(first)
     sidecar["training"] = training
     sidecar["scores"] = scores
-    # The members' checkpoints in one model.pt, which emotion_cnn.load_checkpoint (score_cnn.py) rebuilds exactly.
-    checkpoint = {"members": [torch.load(os.path.join(f, "model.pt"), map_location="cpu") for f in folders]}
     ec.write_model_folder(a.out, model, bands, frames, checkpoint, sidecar)
     print(f"wrote {a.out} ({len(folders)} members)", flush=True)
 

@@ -81,6 +81,9 @@ internal sealed class RealFft64
     /// <summary>Whether the first stages (with the windowing, or the inverse's Z) run four groups at a time (tests turn it off to compare).</summary>
     internal bool VectorizedFirstStages { get; init; } = true;
 
+    /// <summary>Whether the wide stages and the forward split use <see cref="Vector512{T}"/> where it is accelerated (tests turn it off to compare).</summary>
+    internal bool Vector512Stages { get; init; } = true;
+
     /// <summary>The first n/2+1 bins of the DFT of <c>input · window</c> (a window of null means none).</summary>
     public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<double> window, Span<double> re, Span<double> im)
     {
@@ -101,6 +104,11 @@ internal sealed class RealFft64
         re[_m] = zr[0] - zi[0];
         im[_m] = 0;
         int start = 1;
+        if (Vector512.IsHardwareAccelerated && Vector512Stages && re.Length > _m && im.Length > _m)
+        {
+            start = SplitBins512(re, im);
+        }
+
         if (Vector256.IsHardwareAccelerated && re.Length > _m && im.Length > _m)
         {
             // Four bins at a time; the mirrored bins m-k are loaded as a vector and reversed.
@@ -139,6 +147,41 @@ internal sealed class RealFft64
             re[k] = er + c * or + s * oi;
             im[k] = ei + c * oi - s * or;
         }
+    }
+
+    /// <summary>
+    /// The split of <see cref="Forward"/> for bins 1 .. 8j (j as many blocks as fit below m), eight bins at a time with
+    /// the same operations per bin as the four-at-a-time loop; returns the first bin left to it.
+    /// </summary>
+    private int SplitBins512(Span<double> re, Span<double> im)
+    {
+        int k = 1;
+        var half = Vector512.Create(0.5);
+        var reverse = Vector512.Create(7L, 6, 5, 4, 3, 2, 1, 0);
+        ref double zr0 = ref MemoryMarshal.GetArrayDataReference(_zr);
+        ref double zi0 = ref MemoryMarshal.GetArrayDataReference(_zi);
+        ref double cos0 = ref MemoryMarshal.GetArrayDataReference(_postCos);
+        ref double sin0 = ref MemoryMarshal.GetArrayDataReference(_postSin);
+        ref double re0 = ref MemoryMarshal.GetReference(re);
+        ref double im0 = ref MemoryMarshal.GetReference(im);
+        for (; k + 7 < _m; k += 8)
+        {
+            int j = _m - k - 7; // the mirrored block m-k-7 .. m-k
+            var ar = Vector512.LoadUnsafe(ref zr0, (nuint)k);
+            var ai = Vector512.LoadUnsafe(ref zi0, (nuint)k);
+            var br = Vector512.Shuffle(Vector512.LoadUnsafe(ref zr0, (nuint)j), reverse);
+            var bi = Vector512.Shuffle(Vector512.LoadUnsafe(ref zi0, (nuint)j), reverse);
+            var er = half * (ar + br);
+            var ei = half * (ai - bi);
+            var or = half * (ai + bi);
+            var oi = half * (br - ar);
+            var c = Vector512.LoadUnsafe(ref cos0, (nuint)k);
+            var sn = Vector512.LoadUnsafe(ref sin0, (nuint)k);
+            (er + c * or + sn * oi).StoreUnsafe(ref re0, (nuint)k);
+            (ei + c * oi - sn * or).StoreUnsafe(ref im0, (nuint)k);
+        }
+
+        return k;
     }
 
     /// <summary>
@@ -362,11 +405,12 @@ internal sealed class RealFft64
 
     /// <summary>
     /// The stages of span 4 and wider, two at a time: each pass runs the radix-2 butterflies of spans q and 2q over a
-    /// block of 4q values while they sit in registers (Vector256, four butterflies at once, also on AVX-512
-    /// machines), with the same element-wise operations in the same order as two radix-2 passes, so the result is
-    /// unchanged bit for bit and memory is read and written half as often. An odd stage left over runs on its own.
-    /// Loads and stores go through refs without bounds checks: every index stays below m, and stage h's twiddles
-    /// are at h - 1 .. 2h - 2.
+    /// block of 4q values while they sit in registers, with the same element-wise operations in the same order as two
+    /// radix-2 passes, so the result is unchanged bit for bit and memory is read and written half as often. Four
+    /// butterflies at once (<see cref="Vector256{T}"/>), eight where <see cref="Vector512{T}"/> is accelerated and
+    /// the span is at least 8: lanes never interact, so the vector width changes no result. An odd stage left over
+    /// runs on its own. Loads and stores go through refs without bounds checks: every index stays below m, and
+    /// stage h's twiddles are at h - 1 .. 2h - 2.
     /// </summary>
     private void WideStages(double[] re, double[] im)
     {
@@ -378,58 +422,16 @@ internal sealed class RealFft64
         int h = 4;
         if (Vector256.IsHardwareAccelerated)
         {
+            bool wide = Vector512.IsHardwareAccelerated && Vector512Stages;
             for (; 2 * h < m; h *= 4)
             {
-                int q = h;
-                nuint tw1 = (nuint)(q - 1), tw2 = (nuint)(2 * q - 1);
-                for (int b = 0; b < m; b += 4 * q)
+                if (wide && h >= 8)
                 {
-                    for (int j = 0; j < q; j += 4)
-                    {
-                        nuint p0 = (nuint)(b + j), p1 = p0 + (nuint)q, p2 = p1 + (nuint)q, p3 = p2 + (nuint)q;
-                        var w1r = Vector256.LoadUnsafe(ref twr0, tw1 + (nuint)j);
-                        var w1i = Vector256.LoadUnsafe(ref twi0, tw1 + (nuint)j);
-                        var a0r = Vector256.LoadUnsafe(ref re0, p0);
-                        var a0i = Vector256.LoadUnsafe(ref im0, p0);
-                        var a1r = Vector256.LoadUnsafe(ref re0, p1);
-                        var a1i = Vector256.LoadUnsafe(ref im0, p1);
-                        var a2r = Vector256.LoadUnsafe(ref re0, p2);
-                        var a2i = Vector256.LoadUnsafe(ref im0, p2);
-                        var a3r = Vector256.LoadUnsafe(ref re0, p3);
-                        var a3i = Vector256.LoadUnsafe(ref im0, p3);
-
-                        // Span q: (a0, a1) and (a2, a3), twiddle exp(-i pi j / q).
-                        var tr = ProductRe(a1r, a1i, w1r, w1i);
-                        var ti = ProductIm(a1r, a1i, w1r, w1i);
-                        var b1r = a0r - tr;
-                        var b1i = a0i - ti;
-                        var b0r = a0r + tr;
-                        var b0i = a0i + ti;
-                        tr = ProductRe(a3r, a3i, w1r, w1i);
-                        ti = ProductIm(a3r, a3i, w1r, w1i);
-                        var b3r = a2r - tr;
-                        var b3i = a2i - ti;
-                        var b2r = a2r + tr;
-                        var b2i = a2i + ti;
-
-                        // Span 2q: (b0, b2) with exp(-i pi j / 2q), (b1, b3) with exp(-i pi (j + q) / 2q).
-                        var w2r = Vector256.LoadUnsafe(ref twr0, tw2 + (nuint)j);
-                        var w2i = Vector256.LoadUnsafe(ref twi0, tw2 + (nuint)j);
-                        tr = ProductRe(b2r, b2i, w2r, w2i);
-                        ti = ProductIm(b2r, b2i, w2r, w2i);
-                        (b0r - tr).StoreUnsafe(ref re0, p2);
-                        (b0i - ti).StoreUnsafe(ref im0, p2);
-                        (b0r + tr).StoreUnsafe(ref re0, p0);
-                        (b0i + ti).StoreUnsafe(ref im0, p0);
-                        w2r = Vector256.LoadUnsafe(ref twr0, tw2 + (nuint)(j + q));
-                        w2i = Vector256.LoadUnsafe(ref twi0, tw2 + (nuint)(j + q));
-                        tr = ProductRe(b3r, b3i, w2r, w2i);
-                        ti = ProductIm(b3r, b3i, w2r, w2i);
-                        (b1r - tr).StoreUnsafe(ref re0, p3);
-                        (b1i - ti).StoreUnsafe(ref im0, p3);
-                        (b1r + tr).StoreUnsafe(ref re0, p1);
-                        (b1i + ti).StoreUnsafe(ref im0, p1);
-                    }
+                    StagePair512(ref re0, ref im0, ref twr0, ref twi0, h, m);
+                }
+                else
+                {
+                    StagePair256(ref re0, ref im0, ref twr0, ref twi0, h, m);
                 }
             }
         }
@@ -458,6 +460,116 @@ internal sealed class RealFft64
         }
     }
 
+    /// <summary>Spans q and 2q over every block of 4q values, four butterflies at a time.</summary>
+    private static void StagePair256(ref double re0, ref double im0, ref double twr0, ref double twi0, int q, int m)
+    {
+        nuint tw1 = (nuint)(q - 1), tw2 = (nuint)(2 * q - 1);
+        for (int b = 0; b < m; b += 4 * q)
+        {
+            for (int j = 0; j < q; j += 4)
+            {
+                nuint p0 = (nuint)(b + j), p1 = p0 + (nuint)q, p2 = p1 + (nuint)q, p3 = p2 + (nuint)q;
+                var w1r = Vector256.LoadUnsafe(ref twr0, tw1 + (nuint)j);
+                var w1i = Vector256.LoadUnsafe(ref twi0, tw1 + (nuint)j);
+                var a0r = Vector256.LoadUnsafe(ref re0, p0);
+                var a0i = Vector256.LoadUnsafe(ref im0, p0);
+                var a1r = Vector256.LoadUnsafe(ref re0, p1);
+                var a1i = Vector256.LoadUnsafe(ref im0, p1);
+                var a2r = Vector256.LoadUnsafe(ref re0, p2);
+                var a2i = Vector256.LoadUnsafe(ref im0, p2);
+                var a3r = Vector256.LoadUnsafe(ref re0, p3);
+                var a3i = Vector256.LoadUnsafe(ref im0, p3);
+
+                // Span q: (a0, a1) and (a2, a3), twiddle exp(-i pi j / q).
+                var tr = ProductRe(a1r, a1i, w1r, w1i);
+                var ti = ProductIm(a1r, a1i, w1r, w1i);
+                var b1r = a0r - tr;
+                var b1i = a0i - ti;
+                var b0r = a0r + tr;
+                var b0i = a0i + ti;
+                tr = ProductRe(a3r, a3i, w1r, w1i);
+                ti = ProductIm(a3r, a3i, w1r, w1i);
+                var b3r = a2r - tr;
+                var b3i = a2i - ti;
+                var b2r = a2r + tr;
+                var b2i = a2i + ti;
+
+                // Span 2q: (b0, b2) with exp(-i pi j / 2q), (b1, b3) with exp(-i pi (j + q) / 2q).
+                var w2r = Vector256.LoadUnsafe(ref twr0, tw2 + (nuint)j);
+                var w2i = Vector256.LoadUnsafe(ref twi0, tw2 + (nuint)j);
+                tr = ProductRe(b2r, b2i, w2r, w2i);
+                ti = ProductIm(b2r, b2i, w2r, w2i);
+                (b0r - tr).StoreUnsafe(ref re0, p2);
+                (b0i - ti).StoreUnsafe(ref im0, p2);
+                (b0r + tr).StoreUnsafe(ref re0, p0);
+                (b0i + ti).StoreUnsafe(ref im0, p0);
+                w2r = Vector256.LoadUnsafe(ref twr0, tw2 + (nuint)(j + q));
+                w2i = Vector256.LoadUnsafe(ref twi0, tw2 + (nuint)(j + q));
+                tr = ProductRe(b3r, b3i, w2r, w2i);
+                ti = ProductIm(b3r, b3i, w2r, w2i);
+                (b1r - tr).StoreUnsafe(ref re0, p3);
+                (b1i - ti).StoreUnsafe(ref im0, p3);
+                (b1r + tr).StoreUnsafe(ref re0, p1);
+                (b1i + ti).StoreUnsafe(ref im0, p1);
+            }
+        }
+    }
+
+    /// <summary><see cref="StagePair256"/> eight butterflies at a time (q a multiple of 8): the same operations per element.</summary>
+    private static void StagePair512(ref double re0, ref double im0, ref double twr0, ref double twi0, int q, int m)
+    {
+        nuint tw1 = (nuint)(q - 1), tw2 = (nuint)(2 * q - 1);
+        for (int b = 0; b < m; b += 4 * q)
+        {
+            for (int j = 0; j < q; j += 8)
+            {
+                nuint p0 = (nuint)(b + j), p1 = p0 + (nuint)q, p2 = p1 + (nuint)q, p3 = p2 + (nuint)q;
+                var w1r = Vector512.LoadUnsafe(ref twr0, tw1 + (nuint)j);
+                var w1i = Vector512.LoadUnsafe(ref twi0, tw1 + (nuint)j);
+                var a0r = Vector512.LoadUnsafe(ref re0, p0);
+                var a0i = Vector512.LoadUnsafe(ref im0, p0);
+                var a1r = Vector512.LoadUnsafe(ref re0, p1);
+                var a1i = Vector512.LoadUnsafe(ref im0, p1);
+                var a2r = Vector512.LoadUnsafe(ref re0, p2);
+                var a2i = Vector512.LoadUnsafe(ref im0, p2);
+                var a3r = Vector512.LoadUnsafe(ref re0, p3);
+                var a3i = Vector512.LoadUnsafe(ref im0, p3);
+
+                // Span q: (a0, a1) and (a2, a3), twiddle exp(-i pi j / q).
+                var tr = ProductRe(a1r, a1i, w1r, w1i);
+                var ti = ProductIm(a1r, a1i, w1r, w1i);
+                var b1r = a0r - tr;
+                var b1i = a0i - ti;
+                var b0r = a0r + tr;
+                var b0i = a0i + ti;
+                tr = ProductRe(a3r, a3i, w1r, w1i);
+                ti = ProductIm(a3r, a3i, w1r, w1i);
+                var b3r = a2r - tr;
+                var b3i = a2i - ti;
+                var b2r = a2r + tr;
+                var b2i = a2i + ti;
+
+                // Span 2q: (b0, b2) with exp(-i pi j / 2q), (b1, b3) with exp(-i pi (j + q) / 2q).
+                var w2r = Vector512.LoadUnsafe(ref twr0, tw2 + (nuint)j);
+                var w2i = Vector512.LoadUnsafe(ref twi0, tw2 + (nuint)j);
+                tr = ProductRe(b2r, b2i, w2r, w2i);
+                ti = ProductIm(b2r, b2i, w2r, w2i);
+                (b0r - tr).StoreUnsafe(ref re0, p2);
+                (b0i - ti).StoreUnsafe(ref im0, p2);
+                (b0r + tr).StoreUnsafe(ref re0, p0);
+                (b0i + ti).StoreUnsafe(ref im0, p0);
+                w2r = Vector512.LoadUnsafe(ref twr0, tw2 + (nuint)(j + q));
+                w2i = Vector512.LoadUnsafe(ref twi0, tw2 + (nuint)(j + q));
+                tr = ProductRe(b3r, b3i, w2r, w2i);
+                ti = ProductIm(b3r, b3i, w2r, w2i);
+                (b1r - tr).StoreUnsafe(ref re0, p3);
+                (b1i - ti).StoreUnsafe(ref im0, p3);
+                (b1r + tr).StoreUnsafe(ref re0, p1);
+                (b1i + ti).StoreUnsafe(ref im0, p1);
+            }
+        }
+    }
+
     // (xr + i xi)(wr + i wi), four at a time, in the order the scalar stages use. Two methods returning one vector
     // each, not one returning a tuple: a tuple of vectors keeps ReadyToRun from precompiling the caller.
 
@@ -468,4 +580,12 @@ internal sealed class RealFft64
     /// <summary>The imaginary part of (xr + i xi)(wr + i wi).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> ProductIm(Vector256<double> xr, Vector256<double> xi, Vector256<double> wr, Vector256<double> wi) => xr * wi + xi * wr;
+
+    /// <summary>The real part of (xr + i xi)(wr + i wi), eight at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> ProductRe(Vector512<double> xr, Vector512<double> xi, Vector512<double> wr, Vector512<double> wi) => xr * wr - xi * wi;
+
+    /// <summary>The imaginary part of (xr + i xi)(wr + i wi), eight at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> ProductIm(Vector512<double> xr, Vector512<double> xi, Vector512<double> wr, Vector512<double> wi) => xr * wi + xi * wr;
 }

@@ -15,7 +15,7 @@ public sealed class FrameProjectionTests
     {
         var random = new Random(rows * 1000 + inner);
         var weights = Values(random, rows * inner);
-        foreach (int frames in new[] { 0, 1, 7, 8, 9, 31, 32, 33, 40, 71, 360 })
+        foreach (int frames in new[] { 0, 1, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40, 48, 63, 64, 71, 360 })
         {
             var input = Values(random, inner * frames);
             var output = new float[rows * frames];

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""Averages CNNs trained by train_cnn.py with different seeds into one ONNX model (model.onnx + model.json).
+"""Averages CNNs trained by train_cnn.py with different seeds or widths into one ONNX model (model.onnx + model.json).
 
     /usr/bin/python3 scripts/cnn/ensemble_cnn.py --data ravdess.npz --members cnn/seed0,cnn/seed1 --out cnn/ensemble
 
-The members must share labels, input shape, test crops and everything in their training record but the seed and
-the training time (same speakers, data, recipe, epochs, width, warp, precision). The exported graph runs every
-member on the same crops and returns the mean of their softmax probabilities, so .NET scores it exactly as it
-scores one net (at the members' total cost). Writes into a temporary folder and renames it.
+The members must share labels, input shape, test crops and everything in their training record but the seed, the
+width and the training time (same speakers, data, recipe, epochs, warp, precision), and no two may share both seed
+and width. The exported graph runs every member on the same crops and returns the mean of their softmax
+probabilities, so .NET scores it exactly as it scores one net (at the members' total cost). The sidecar records
+`seeds` (distinct seeds) and `width` (the members' distinct widths joined by "+", e.g. "compact+wide").
+Writes into a temporary folder and renames it.
 """
 import argparse
 import json
@@ -21,7 +23,7 @@ from train_cnn import predict  # noqa: E402
 
 # Training-record fields that may differ between members (everything else must be equal). Excluded speakers are
 # only recorded (a member never trains on anyone but its training speakers): the ensemble records their union.
-PER_MEMBER = {"seed", "seconds", "threads", "excludedSpeakers"}
+PER_MEMBER = {"seed", "width", "seconds", "threads", "excludedSpeakers"}
 
 
 def main():
@@ -46,8 +48,8 @@ def main():
         differing = sorted(k for k in keys if s["training"].get(k) != first["training"].get(k))
         if differing:
             sys.exit(f"ensemble_cnn: members differ in their training record beyond the seed: {', '.join(differing)}")
-    if len({s["training"]["seed"] for s in sidecars}) != len(sidecars):
-        sys.exit("ensemble_cnn: two members share a seed")
+    if len({(s["training"]["seed"], s["training"]["width"]) for s in sidecars}) != len(sidecars):
+        sys.exit("ensemble_cnn: two members share a seed and a width")
 
     # The members' checkpoints, read once: the averaged model is built from them and saved as one model.pt, which
     # emotion_cnn.load_checkpoint (score_cnn.py) rebuilds exactly.
@@ -56,10 +58,12 @@ def main():
     bands, frames = first["input"]["shape"][2], first["input"]["shape"][3]
 
     training = dict(first["training"])
-    training["seeds"] = len(folders)
+    widths = list(dict.fromkeys(s["training"]["width"] for s in sidecars))
+    training["seeds"] = len({s["training"]["seed"] for s in sidecars})
+    training["width"] = "+".join(widths)
     training["excludedSpeakers"] = sorted(set().union(*(s["training"]["excludedSpeakers"] for s in sidecars)))
     training["seconds"] = round(sum(s["training"]["seconds"] for s in sidecars), 1)
-    training["members"] = [{"seed": s["training"]["seed"], "seconds": s["training"]["seconds"],
+    training["members"] = [{"seed": s["training"]["seed"], "width": s["training"]["width"], "seconds": s["training"]["seconds"],
                             "scores": s.get("scores", {})} for s in sidecars]
     scores = {}
     val = set(training["validationSpeakers"])

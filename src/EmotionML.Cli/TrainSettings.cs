@@ -87,7 +87,7 @@ public sealed class TrainSettings : CorpusSettings
 
     /// <summary>CNN width.</summary>
     [CommandOption("--cnn-width <WIDTH>")]
-    [Description("compact (default) or wide (twice the convolutions: about 3.3x the training time, 5x the prediction time)")]
+    [Description("compact (default), wide (twice the convolutions: about 3.3x the training time, 5x the prediction time) or compact+wide (one net of each, averaged)")]
     [DefaultValue("compact")]
     public string CnnWidth { get; set; } = "compact";
 
@@ -153,10 +153,10 @@ public sealed class TrainSettings : CorpusSettings
             return ValidationResult.Error("--enrol must be 0 (all other clips) or a positive number of clips.");
         }
 
-        if (Cnn is not ("auto" or "on" or "off") || CnnWidth is not ("compact" or "wide") || CnnEpochs < 1 || CnnLimit is < 1 || !(CnnWarp is >= 0 and <= CnnTrainingOptions.MaxWarp)
+        if (Cnn is not ("auto" or "on" or "off") || CnnWidth is not ("compact" or "wide" or "compact+wide") || CnnEpochs < 1 || CnnLimit is < 1 || !(CnnWarp is >= 0 and <= CnnTrainingOptions.MaxWarp)
             || CnnPrecision is not ("fp32" or "bf16" or "auto") || CnnSeeds is < 1 or > CnnTrainingOptions.MaxSeeds)
         {
-            return ValidationResult.Error($"--cnn must be auto, on or off; --cnn-width compact or wide; --cnn-epochs and --cnn-limit at least 1; --cnn-warp between 0 and {CnnTrainingOptions.MaxWarp.ToString(CultureInfo.InvariantCulture)}; --cnn-precision fp32, bf16 or auto; --cnn-seeds 1 to {CnnTrainingOptions.MaxSeeds}.");
+            return ValidationResult.Error($"--cnn must be auto, on or off; --cnn-width compact, wide or compact+wide; --cnn-epochs and --cnn-limit at least 1; --cnn-warp between 0 and {CnnTrainingOptions.MaxWarp.ToString(CultureInfo.InvariantCulture)}; --cnn-precision fp32, bf16 or auto; --cnn-seeds 1 to {CnnTrainingOptions.MaxSeeds}.");
         }
 
         return Metric is "macro-f1" or "accuracy" ? ValidationResult.Success() : ValidationResult.Error("--metric must be macro-f1 or accuracy.");

@@ -31,12 +31,14 @@ public sealed class HelpTests
         Assert.Contains("--cnn-warp", stdout);
         Assert.Contains("--cnn-precision", stdout);
         Assert.Contains("--cnn-seeds", stdout);
+        Assert.Contains("compact+wide", stdout);
     }
 
     [Theory]
     [InlineData("--cnn-warp", "0.5", "--cnn-warp between 0 and 0.3")]
     [InlineData("--cnn-precision", "fp16", "--cnn-precision fp32, bf16 or auto")]
     [InlineData("--cnn-seeds", "0", "--cnn-seeds 1 to 8")]
+    [InlineData("--cnn-width", "huge", "--cnn-width compact, wide or compact+wide")]
     public void An_invalid_setting_is_one_error_line_naming_the_option(string option, string value, string message)
     {
         var (code, stdout, stderr) = CliRunner.Run("train", "--data", Path.Combine(TestData.SharedData.RootPath, "data", "emodb"), option, value, "--out", Path.Combine(Path.GetTempPath(), "never.emlmodel"));

@@ -408,6 +408,47 @@ public sealed class CnnTests(CnnFixture fx) : IClassFixture<CnnFixture>
     }
 
     [Fact]
+    public void Compact_plus_wide_averages_one_net_of_each_width()
+    {
+        string[] train = ["ravdess:01", "ravdess:02", "ravdess:03"], validation = ["ravdess:04"], excluded = ["ravdess:05", "ravdess:06"];
+        var both = new CnnTrainer(fx.Options with { Width = "compact+wide" }).Train(fx.LogMel, train, validation, excluded);
+        using (both.Model)
+        {
+            var record = both.Model.Sidecar.Training!;
+            Assert.Equal("compact+wide", record["width"]!.GetValue<string>());
+            Assert.Equal(1, record["seeds"]!.GetValue<int>());
+            Assert.Equal(["compact", "wide"], record["members"]!.AsArray().Select(m => m!["width"]!.GetValue<string>()));
+
+            // The compact member is the fixture's net (same request); the wide one is cached under its own request.
+            var wide = new CnnTrainer(fx.Options with { Width = "wide" }).Train(fx.LogMel, train, validation, excluded);
+            using (wide.Model)
+            {
+                Assert.True(wide.Reused);
+                Assert.Equal("wide", wide.Model.Sidecar.Training!["width"]!.GetValue<string>());
+                foreach (var clip in fx.LogMel.Spectrograms.Take(6))
+                {
+                    var a = fx.Trained.Model.Predict(clip);
+                    var b = wide.Model.Predict(clip);
+                    var mean = both.Model.Predict(clip);
+                    for (int j = 0; j < mean.Length; j++)
+                    {
+                        Assert.Equal((a[j] + b[j]) / 2, mean[j], 1e-5);
+                    }
+                }
+            }
+        }
+
+        // Neither single width takes the pair, and an unknown width is refused.
+        var single = new CnnTrainer(fx.Options).Train(fx.LogMel, train, validation, excluded);
+        using (single.Model)
+        {
+            Assert.Equal(fx.Trained.Folder, single.Folder);
+        }
+
+        Assert.Throws<ArgumentException>(() => new CnnTrainer(fx.Options with { Width = "wide+compact" }));
+    }
+
+    [Fact]
     public void A_sidecar_from_before_precision_and_seeds_were_recorded_counts_as_float32_and_one_seed()
     {
         string[] train = ["ravdess:01", "ravdess:02", "ravdess:03"], validation = ["ravdess:04"], excluded = ["ravdess:05", "ravdess:06"];

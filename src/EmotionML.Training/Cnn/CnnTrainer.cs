@@ -14,8 +14,9 @@ namespace EmotionML.Training.Cnn;
 /// alone; imports the result through <see cref="CnnModel"/>. A trained model is kept in
 /// <see cref="CnnTrainingOptions.CacheDirectory"/> and reused when a later request matches its sidecar's training
 /// record exactly (the data's hash, the speakers, the recipe version, epochs, seed, width, warp, precision, seeds,
-/// crops and clip count). With <see cref="CnnTrainingOptions.Seeds"/> above one, each seed's net is trained and
-/// cached on its own, and <c>scripts/cnn/ensemble_cnn.py</c> averages them into one ONNX model.
+/// crops and clip count). With <see cref="CnnTrainingOptions.Seeds"/> above one, or the two widths together
+/// (<c>compact+wide</c>), each member net is trained and cached on its own, and <c>scripts/cnn/ensemble_cnn.py</c>
+/// averages them into one ONNX model.
 /// </summary>
 public sealed partial class CnnTrainer
 {
@@ -97,7 +98,7 @@ public sealed partial class CnnTrainer
         string npz = ExportOnce(root);
         string dataSha = FileSha256(npz);
         string precision = Options.ResolvedPrecision;
-        JsonObject Request(int seed, int seeds) => new()
+        JsonObject Request(int seed, int seeds, string width) => new()
         {
             ["recipe"] = RecipeVersion,
             ["dataSha256"] = dataSha,
@@ -105,7 +106,7 @@ public sealed partial class CnnTrainer
             ["validationSpeakers"] = new JsonArray(validation.Select(s => (JsonNode)s).ToArray()),
             ["epochs"] = Options.Epochs,
             ["seed"] = seed,
-            ["width"] = Options.Width,
+            ["width"] = width,
             ["warp"] = Options.Warp,
             ["clips"] = clips,
             ["precision"] = precision,
@@ -113,24 +114,29 @@ public sealed partial class CnnTrainer
         };
 
         var models = Path.Combine(Options.CacheDirectory, "models");
-        if (Options.Seeds == 1)
+        var widths = Options.MemberWidths;
+        if (Options.Seeds == 1 && widths.Count == 1)
         {
-            return TrainOne(Request(Options.Seed, 1), Options.Seed);
+            return TrainOne(Request(Options.Seed, 1, Options.Width), Options.Seed, Options.Width);
         }
 
-        var ensembleRequest = Request(Options.Seed, Options.Seeds);
+        var ensembleRequest = Request(Options.Seed, Options.Seeds, Options.Width);
         if (FindCached(models, ensembleRequest, Options.TestCrops) is { } cachedEnsemble)
         {
             progress?.Report($"reusing the CNN ensemble trained earlier on the same speakers and data: {cachedEnsemble}");
             return new CnnTrainingResult(cachedEnsemble, CnnModel.Load(Path.Combine(cachedEnsemble, "model.onnx")), true);
         }
 
+        // Members seed by seed, each seed's widths together (compact then wide), each trained and cached on its own.
         var members = new List<string>();
         for (int i = 0; i < Options.Seeds; i++)
         {
-            var member = TrainOne(Request(Options.Seed + i, 1), Options.Seed + i);
-            member.Model.Dispose();
-            members.Add(member.Folder);
+            foreach (var width in widths)
+            {
+                var member = TrainOne(Request(Options.Seed + i, 1, width), Options.Seed + i, width);
+                member.Model.Dispose();
+                members.Add(member.Folder);
+            }
         }
 
         if (Unavailable(Options.Python) is { } missing)
@@ -142,12 +148,12 @@ public sealed partial class CnnTrainer
         var (code, log) = Run(Options.Python, [Path.Combine(Scripts(), "ensemble_cnn.py"), "--data", npz, "--members", string.Join(',', members), "--out", output], progress, null, cancellationToken);
         if (code != 0 || !File.Exists(Path.Combine(output, "model.onnx")))
         {
-            throw new CnnTrainingException($"Averaging the CNN's seeds failed (exit code {code}): {LastLines(log, 6)}");
+            throw new CnnTrainingException($"Averaging the CNN's members failed (exit code {code}): {LastLines(log, 6)}");
         }
 
         return new CnnTrainingResult(output, CnnModel.Load(Path.Combine(output, "model.onnx")), false);
 
-        CnnTrainingResult TrainOne(JsonObject request, int seed)
+        CnnTrainingResult TrainOne(JsonObject request, int seed, string width)
         {
             if (FindCached(models, request, Options.TestCrops) is { } cached)
             {
@@ -166,7 +172,7 @@ public sealed partial class CnnTrainer
                 Path.Combine(Scripts(), "train_cnn.py"), "--data", npz, "--out", output,
                 "--train-speakers", string.Join(',', train), "--val-speakers", string.Join(',', validation), "--exclude-speakers", string.Join(',', excluded),
                 "--epochs", Invariant(Options.Epochs), "--seed", Invariant(seed), "--threads", Invariant(Options.Threads),
-                "--width", Options.Width, "--test-crops", Invariant(Options.TestCrops), "--warp", Options.Warp.ToString("R", CultureInfo.InvariantCulture),
+                "--width", width, "--test-crops", Invariant(Options.TestCrops), "--warp", Options.Warp.ToString("R", CultureInfo.InvariantCulture),
                 "--precision", precision,
             };
             if (Options.ClipLimit is { } n)

@@ -15,8 +15,15 @@ public sealed record CnnTrainingOptions
     /// <summary>torch CPU threads (0: one per core).</summary>
     public int Threads { get; init; }
 
-    /// <summary><c>compact</c> (24-48-96-128, one conv per block; default) or <c>wide</c> (32-64-128-256, two convs per block).</summary>
+    /// <summary>
+    /// <c>compact</c> (24-48-96-128, one conv per block; default), <c>wide</c> (32-64-128-256, two convs per block), or
+    /// <c>compact+wide</c>: one net of each width per seed, averaged into one model like <see cref="Seeds"/> (each
+    /// trained and cached on its own; prediction costs both). artifacts/README.md records what each scored.
+    /// </summary>
     public string Width { get; init; } = "compact";
+
+    /// <summary>The widths a <see cref="Width"/> trains, one net each per seed: <c>compact+wide</c> gives both.</summary>
+    public IReadOnlyList<string> MemberWidths => Width.Split('+');
 
     /// <summary>
     /// Vocal-tract-length perturbation: each training crop's frequency axis is scaled by a factor drawn uniformly from
@@ -37,8 +44,9 @@ public sealed record CnnTrainingOptions
     public string Precision { get; init; } = "fp32";
 
     /// <summary>
-    /// Nets trained with seeds <see cref="Seed"/>, <see cref="Seed"/> + 1, ... and averaged into one ONNX model
-    /// (default 1). Each member is trained (and cached) on its own; prediction costs the members' sum.
+    /// Nets trained with seeds <see cref="Seed"/>, <see cref="Seed"/> + 1, ... (of each of <see cref="MemberWidths"/>)
+    /// and averaged into one ONNX model (default 1). Each member is trained (and cached) on its own; prediction costs
+    /// the members' sum.
     /// </summary>
     public int Seeds { get; init; } = 1;
 
@@ -103,9 +111,9 @@ public sealed record CnnTrainingOptions
             throw new ArgumentException($"Precision must be 'fp32', 'bf16' or 'auto', not '{Precision}'.", nameof(Precision));
         }
 
-        if (Width is not ("compact" or "wide"))
+        if (Width is not ("compact" or "wide" or "compact+wide"))
         {
-            throw new ArgumentException($"Width must be 'compact' or 'wide', not '{Width}'.", nameof(Width));
+            throw new ArgumentException($"Width must be 'compact', 'wide' or 'compact+wide', not '{Width}'.", nameof(Width));
         }
     }
 }

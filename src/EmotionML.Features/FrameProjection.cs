@@ -29,48 +29,9 @@ internal static class FrameProjection
         ref float x0 = ref MemoryMarshal.GetReference(input);
         ref float y0 = ref MemoryMarshal.GetReference(output);
         int t = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (WideVectors.Accelerated)
         {
-            // The same tiles on 512-bit vectors: four rows by thirty-two frames, then sixteen frames a row at a time.
-            for (; t <= frames - 2 * Vector512<float>.Count; t += 2 * Vector512<float>.Count)
-            {
-                int r = 0;
-                for (; r <= rows - 4; r += 4)
-                {
-                    Tile4Wide(ref Unsafe.Add(ref w0, r * inner), inner, ref Unsafe.Add(ref x0, t), frames, ref Unsafe.Add(ref y0, r * frames + t));
-                }
-
-                for (; r < rows; r++)
-                {
-                    ref float w = ref Unsafe.Add(ref w0, r * inner);
-                    Vector512<float> a0 = Vector512<float>.Zero, a1 = a0;
-                    for (int i = 0; i < inner; i++)
-                    {
-                        var wi = Vector512.Create(Unsafe.Add(ref w, i));
-                        ref float row = ref Unsafe.Add(ref x0, (nint)i * frames + t);
-                        a0 += wi * Vector512.LoadUnsafe(ref row);
-                        a1 += wi * Vector512.LoadUnsafe(ref row, 16);
-                    }
-
-                    a0.StoreUnsafe(ref y0, (nuint)((long)r * frames + t));
-                    a1.StoreUnsafe(ref y0, (nuint)((long)r * frames + t + 16));
-                }
-            }
-
-            for (; t <= frames - Vector512<float>.Count; t += Vector512<float>.Count)
-            {
-                for (int r = 0; r < rows; r++)
-                {
-                    ref float w = ref Unsafe.Add(ref w0, r * inner);
-                    var acc = Vector512<float>.Zero;
-                    for (int i = 0; i < inner; i++)
-                    {
-                        acc += Vector512.Create(Unsafe.Add(ref w, i)) * Vector512.LoadUnsafe(ref x0, (nuint)((long)i * frames + t));
-                    }
-
-                    acc.StoreUnsafe(ref y0, (nuint)((long)r * frames + t));
-                }
-            }
+            t = ProjectWide(ref w0, rows, inner, ref x0, frames, ref y0);
         }
 
         if (Vector256.IsHardwareAccelerated)
@@ -131,6 +92,57 @@ internal static class FrameProjection
                 output[r * frames + t] = acc;
             }
         }
+    }
+
+    /// <summary>
+    /// The 512-bit tiles of <see cref="Project"/> (four rows by thirty-two frames, then sixteen frames a row at a time):
+    /// the frames before the returned one are done.
+    /// </summary>
+    private static int ProjectWide(ref float w0, int rows, int inner, ref float x0, int frames, ref float y0)
+    {
+        int t = 0;
+        // The same tiles on 512-bit vectors: four rows by thirty-two frames, then sixteen frames a row at a time.
+        for (; t <= frames - 2 * Vector512<float>.Count; t += 2 * Vector512<float>.Count)
+        {
+            int r = 0;
+            for (; r <= rows - 4; r += 4)
+            {
+                Tile4Wide(ref Unsafe.Add(ref w0, r * inner), inner, ref Unsafe.Add(ref x0, t), frames, ref Unsafe.Add(ref y0, r * frames + t));
+            }
+
+            for (; r < rows; r++)
+            {
+                ref float w = ref Unsafe.Add(ref w0, r * inner);
+                Vector512<float> a0 = Vector512<float>.Zero, a1 = a0;
+                for (int i = 0; i < inner; i++)
+                {
+                    var wi = Vector512.Create(Unsafe.Add(ref w, i));
+                    ref float row = ref Unsafe.Add(ref x0, (nint)i * frames + t);
+                    a0 += wi * Vector512.LoadUnsafe(ref row);
+                    a1 += wi * Vector512.LoadUnsafe(ref row, 16);
+                }
+
+                a0.StoreUnsafe(ref y0, (nuint)((long)r * frames + t));
+                a1.StoreUnsafe(ref y0, (nuint)((long)r * frames + t + 16));
+            }
+        }
+
+        for (; t <= frames - Vector512<float>.Count; t += Vector512<float>.Count)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                ref float w = ref Unsafe.Add(ref w0, r * inner);
+                var acc = Vector512<float>.Zero;
+                for (int i = 0; i < inner; i++)
+                {
+                    acc += Vector512.Create(Unsafe.Add(ref w, i)) * Vector512.LoadUnsafe(ref x0, (nuint)((long)i * frames + t));
+                }
+
+                acc.StoreUnsafe(ref y0, (nuint)((long)r * frames + t));
+            }
+        }
+
+        return t;
     }
 
     /// <summary>Four output rows over sixteen frames: eight independent accumulators.</summary>

@@ -104,7 +104,7 @@ internal sealed class RealFft64
         re[_m] = zr[0] - zi[0];
         im[_m] = 0;
         int start = 1;
-        if (Vector512.IsHardwareAccelerated && Vector512Stages && re.Length > _m && im.Length > _m)
+        if (WideVectors.Accelerated && Vector512Stages && re.Length > _m && im.Length > _m)
         {
             start = SplitBins512(re, im);
         }
@@ -422,7 +422,7 @@ internal sealed class RealFft64
         int h = 4;
         if (Vector256.IsHardwareAccelerated)
         {
-            bool wide = Vector512.IsHardwareAccelerated && Vector512Stages;
+            bool wide = WideVectors.Accelerated && Vector512Stages;
             for (; 2 * h < m; h *= 4)
             {
                 if (wide && h >= 8)

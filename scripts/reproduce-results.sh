@@ -59,6 +59,23 @@ rm -rf $models/ravdess-seeds2.report && cp -r /tmp/ravdess-seeds2.report $models
 emotionml evaluate --model /tmp/ravdess-seeds2.emlmodel --data "$shared/data/emodb" --corpus emodb > $models/ravdess-seeds2-on-emodb.txt
 /usr/bin/python3 scripts/compare_nested.py $models/ravdess-refit60-bf16.report/nested-predictions.csv $models/ravdess-seeds2.report/nested-predictions.csv
 
+# 1g. The wide net (session 13; about 66 minutes on 2 cores with avx512_bf16), paired with the compact net trained the
+#     same way (its selection nets, cached by 1h's run below or by any compact bf16 run on this export), then 1h:
+#     one net of each width averaged (reuses the wide nets).
+emotionml train --data "$shared/data/ravdess" --corpus ravdess --time 600 --seed 0 --threads 2 --speaker-norm never --cnn on \
+  --cnn-width wide --cnn-precision bf16 --no-importance --out /tmp/ravdess-wide.emlmodel 2> $models/ravdess-wide.train.log | tee $models/ravdess-wide.summary.txt
+rm -rf $models/ravdess-wide.report && cp -r /tmp/ravdess-wide.report $models/ravdess-wide.report
+emotionml evaluate --model /tmp/ravdess-wide.emlmodel --data "$shared/data/emodb" --corpus emodb > $models/ravdess-wide-on-emodb.txt
+emotionml train --data "$shared/data/ravdess" --corpus ravdess --time 600 --seed 0 --threads 2 --speaker-norm never --cnn on \
+  --cnn-width compact+wide --cnn-precision bf16 --no-importance --out /tmp/ravdess-both.emlmodel 2> $models/ravdess-both.train.log | tee $models/ravdess-both.summary.txt
+rm -rf $models/ravdess-both.report && cp -r /tmp/ravdess-both.report $models/ravdess-both.report
+emotionml evaluate --model /tmp/ravdess-both.emlmodel --data "$shared/data/emodb" --corpus emodb > $models/ravdess-both-on-emodb.txt
+emotionml logmel --data "$shared/data/ravdess" --corpus ravdess --out /tmp/ravdess-logmel.npz   # the same bytes the runs trained on
+/usr/bin/python3 scripts/cnn/score_folds.py --data /tmp/ravdess-logmel.npz --cache $HOME/.cache/emotionml/cnn/models \
+  --match width=compact,precision=bf16,seed=0,seeds=1,epochs=60,warp=0.0 --out /tmp/ravdess-compact-folds.csv
+/usr/bin/python3 scripts/compare_nested.py /tmp/ravdess-compact-folds.csv $models/ravdess-wide.report/nested-predictions.csv
+/usr/bin/python3 scripts/compare_nested.py $models/ravdess-wide.report/nested-predictions.csv $models/ravdess-both.report/nested-predictions.csv
+
 # 2. The same protocol with speaker normalisation (needs enrolment clips of each speaker): the enrolment curve.
 emotionml train --data "$shared/data/ravdess" --corpus ravdess --time 1200 --seed 0 --threads 2 --speaker-norm always --enrol 8 \
   --no-importance --out $models/ravdess-enrolment.emlmodel 2> $models/ravdess-enrolment.train.log | tee $models/ravdess-enrolment.summary.txt

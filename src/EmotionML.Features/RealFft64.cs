@@ -9,8 +9,8 @@ namespace EmotionML.Features;
 /// <summary>
 /// A double-precision real FFT for power-of-two sizes, written for the STFT's hot loop: the N/2-point complex
 /// FFT is iterative radix-2 on split real/imaginary arrays; the input is windowed straight into bit-reversed order
-/// together with the first two stages, the wider stages run two at a time on <see cref="Vector256{T}"/> (radix-2
-/// arithmetic, radix-4 memory traffic), twiddles are precomputed per stage. Ours rather than NWaves'
+/// together with the first two stages, the wider stages run two at a time on <see cref="Vector256{T}"/> (or
+/// <see cref="Vector512{T}"/> where accelerated; radix-2 arithmetic, radix-4 memory traffic), twiddles are precomputed per stage. Ours rather than NWaves'
 /// <c>RealFft64</c> (which the tests compare it with) because the STFT dominated feature time: a 2048-point
 /// transform takes about 5 µs against NWaves' 27 µs on the 2-core Xeon of benchmarks/README.md (<c>FftBenchmarks</c>;
 /// 14 µs in a stopwatch loop before the first and wide stages were fused), with the same precision. One instance per

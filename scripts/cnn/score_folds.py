@@ -12,7 +12,7 @@ Each model folder (written by train_cnn.py or ensemble_cnn.py) names its held-ou
 (`training.excludedSpeakers`); fold k is the k-th folder given. With --cache instead of --models, the folds are the
 cached models trained on this very export (its SHA-256) whose training record has every --match value and that held
 speakers out (the selection nets of a nested run's outer folds; refitted nets have no validation speakers and are
-skipped), in the order of their first held-out speaker. Test-time crops as in the checkpoint.
+skipped), in the order of their first held-out speaker. Test-time crops as in the checkpoint unless --test-crops says.
 """
 import hashlib
 import argparse
@@ -54,6 +54,7 @@ def main():
     p.add_argument("--cache", default="", help="a model cache folder to find the fold models in (with --match)")
     p.add_argument("--match", default="", help="comma-separated key=value pairs the training record must hold")
     p.add_argument("--out", required=True, help="the CSV to write")
+    p.add_argument("--test-crops", type=int, default=None, help="crops per clip (default: each checkpoint's)")
     a = p.parse_args()
     torch.set_num_threads(1)
     data = ec.load_npz(a.data)
@@ -75,7 +76,7 @@ def main():
         idx = [i for i, s in enumerate(data["speakers"]) if s in held]
         if not idx:
             sys.exit(f"score_folds: the export has no clip of {folder}'s held-out speakers")
-        probs = predict(model, [data["clips"][i] for i in idx], frames, crops, "cpu")
+        probs = predict(model, [data["clips"][i] for i in idx], frames, a.test_crops or crops, "cpu")
         rows += [(data["paths"][i], data["speakers"][i], fold, names[data["labels"][i]], pr) for i, pr in zip(idx, probs)]
     tmp = a.out + ".tmp"
     with open(tmp, "w", newline="") as f:

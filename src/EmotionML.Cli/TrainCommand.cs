@@ -55,7 +55,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             }
             else
             {
-                cnnOptions = new CnnTrainingOptions { Epochs = settings.CnnEpochs, Width = settings.CnnWidth, Warp = settings.CnnWarp, Refit = settings.CnnRefit, Precision = settings.CnnPrecision, Seeds = settings.CnnSeeds, Seed = settings.Seed, Threads = settings.Threads, ClipLimit = settings.CnnLimit };
+                cnnOptions = new CnnTrainingOptions { Epochs = settings.CnnEpochs, Width = settings.CnnWidth, Warp = settings.CnnWarp, Refit = settings.CnnRefit, Precision = settings.CnnPrecision, Seeds = settings.CnnSeeds, TestCrops = settings.CnnCrops, Seed = settings.Seed, Threads = settings.Threads, ClipLimit = settings.CnnLimit };
                 if (settings.Cache is { } cacheRoot)
                 {
                     cnnOptions = cnnOptions with { CacheDirectory = Path.Combine(cacheRoot, "cnn") };
@@ -64,7 +64,7 @@ public sealed class TrainCommand : Command<TrainSettings>
                 var mel = ConsoleOutput.WithProgress($"Computing log-mel spectrograms ({corpus.Items.Count} clips)", corpus.Items.Count,
                     progress => LogMelCorpus.Build(corpus, LogMelFeatureOptions.Default, settings.Threads, progress, cancellationToken));
                 data = data.WithLogMel(mel);
-                err.MarkupLineInterpolated($"[grey]CNN candidates: {settings.CnnWidth} log-mel CNN, {settings.CnnEpochs} epochs{(settings.CnnWarp > 0 ? $", frequency warp ±{settings.CnnWarp:0.##}" : "")}{(settings.CnnRefit ? ", refitted on all training speakers" : "")}{(settings.CnnSeeds > 1 ? $", {settings.CnnSeeds} seeds averaged" : "")}, {cnnOptions.ResolvedPrecision}, trained with {python} (models cached in {cnnOptions.CacheDirectory})[/]");
+                err.MarkupLineInterpolated($"[grey]CNN candidates: {settings.CnnWidth} log-mel CNN, {settings.CnnEpochs} epochs{(settings.CnnWarp > 0 ? $", frequency warp ±{settings.CnnWarp:0.##}" : "")}{(settings.CnnRefit ? ", refitted on all training speakers" : "")}{(settings.CnnSeeds > 1 ? $", {settings.CnnSeeds} seeds averaged" : "")}{(settings.CnnCrops != 3 ? $", {settings.CnnCrops} test-time crops" : "")}, {cnnOptions.ResolvedPrecision}, trained with {python} (models cached in {cnnOptions.CacheDirectory})[/]");
             }
         }
 

@@ -32,6 +32,7 @@ public sealed class HelpTests
         Assert.Contains("--cnn-precision", stdout);
         Assert.Contains("--cnn-seeds", stdout);
         Assert.Contains("compact+wide", stdout);
+        Assert.Contains("--cnn-crops", stdout);
     }
 
     [Theory]
@@ -39,6 +40,7 @@ public sealed class HelpTests
     [InlineData("--cnn-precision", "fp16", "--cnn-precision fp32, bf16 or auto")]
     [InlineData("--cnn-seeds", "0", "--cnn-seeds 1 to 8")]
     [InlineData("--cnn-width", "huge", "--cnn-width compact, wide or compact+wide")]
+    [InlineData("--cnn-crops", "0", "--cnn-crops 1 to 16")]
     public void An_invalid_setting_is_one_error_line_naming_the_option(string option, string value, string message)
     {
         var (code, stdout, stderr) = CliRunner.Run("train", "--data", Path.Combine(TestData.SharedData.RootPath, "data", "emodb"), option, value, "--out", Path.Combine(Path.GetTempPath(), "never.emlmodel"));

@@ -408,6 +408,40 @@ public sealed class CnnTests(CnnFixture fx) : IClassFixture<CnnFixture>
     }
 
     [Fact]
+    public void Another_crop_count_reuses_the_trained_net_instead_of_training_again()
+    {
+        string[] train = ["ravdess:01", "ravdess:02", "ravdess:03"], validation = ["ravdess:04"], excluded = ["ravdess:05", "ravdess:06"];
+        var one = new CnnTrainer(fx.Options with { TestCrops = 1 }).Train(fx.LogMel, train, validation, excluded);
+        using (one.Model)
+        {
+            Assert.True(one.Reused);
+            Assert.NotEqual(fx.Trained.Folder, one.Folder);
+            Assert.Equal(1, one.Model.TestCrops);
+            // The same net: its training record (training time included) is the fixture's, and it scores a clip as the
+            // fixture's net does when told to use one crop.
+            JsonNode Record(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "model.json")))!["training"]!;
+            Assert.Equal(Record(fx.Trained.Folder).ToJsonString(), Record(one.Folder).ToJsonString());
+            using var fixtureOneCrop = CnnModel.Load(File.ReadAllBytes(fx.OnnxPath), File.ReadAllBytes(Path.Combine(fx.Trained.Folder, "model.json")), 1);
+            foreach (var clip in fx.LogMel.Spectrograms.Take(4))
+            {
+                var expected = fixtureOneCrop.Predict(clip);
+                var actual = one.Model.Predict(clip);
+                for (int j = 0; j < expected.Length; j++)
+                {
+                    Assert.Equal(expected[j], actual[j], 1e-6);
+                }
+            }
+        }
+
+        // The copy is cached under its own request: asked again, it is found as it is.
+        var again = new CnnTrainer(fx.Options with { TestCrops = 1 }).Train(fx.LogMel, train, validation, excluded);
+        using (again.Model)
+        {
+            Assert.Equal(one.Folder, again.Folder);
+        }
+    }
+
+    [Fact]
     public void Compact_plus_wide_averages_one_net_of_each_width()
     {
         string[] train = ["ravdess:01", "ravdess:02", "ravdess:03"], validation = ["ravdess:04"], excluded = ["ravdess:05", "ravdess:06"];

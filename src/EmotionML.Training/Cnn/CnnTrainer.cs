@@ -127,6 +127,11 @@ public sealed partial class CnnTrainer
             return new CnnTrainingResult(cachedEnsemble, CnnModel.Load(Path.Combine(cachedEnsemble, "model.onnx")), true);
         }
 
+        if (Recropped(ensembleRequest) is { } recroppedEnsemble)
+        {
+            return recroppedEnsemble;
+        }
+
         // Members seed by seed, each seed's widths together (compact then wide), each trained and cached on its own.
         var members = new List<string>();
         for (int i = 0; i < Options.Seeds; i++)
@@ -153,12 +158,37 @@ public sealed partial class CnnTrainer
 
         return new CnnTrainingResult(output, CnnModel.Load(Path.Combine(output, "model.onnx")), false);
 
+        // Test-time crops only decide how clips are scored, never what is trained: a model cached with another crop
+        // count is copied with this one (recrop_cnn.py: same weights, the sidecar's count and validation score redone).
+        CnnTrainingResult? Recropped(JsonObject request)
+        {
+            if (FindCached(models, request, null) is not { } source || Unavailable(Options.Python) is not null)
+            {
+                return null;
+            }
+
+            string output = Path.Combine(models, Key(request));
+            var (code, log) = Run(Options.Python, [Path.Combine(Scripts(), "recrop_cnn.py"), "--from", source, "--data", npz, "--test-crops", Invariant(Options.TestCrops), "--out", output], progress, null, cancellationToken);
+            if (code != 0 || !File.Exists(Path.Combine(output, "model.onnx")))
+            {
+                throw new CnnTrainingException($"Copying the cached CNN {source} with {Options.TestCrops} test-time crops failed (exit code {code}): {LastLines(log, 6)}");
+            }
+
+            progress?.Report($"reusing the CNN trained earlier on the same speakers and data ({source}) with {Options.TestCrops} test-time crops: {output}");
+            return new CnnTrainingResult(output, CnnModel.Load(Path.Combine(output, "model.onnx")), true);
+        }
+
         CnnTrainingResult TrainOne(JsonObject request, int seed, string width)
         {
             if (FindCached(models, request, Options.TestCrops) is { } cached)
             {
                 progress?.Report($"reusing the CNN trained earlier on the same speakers and data: {cached}");
                 return new CnnTrainingResult(cached, CnnModel.Load(Path.Combine(cached, "model.onnx")), true);
+            }
+
+            if (Recropped(request) is { } recropped)
+            {
+                return recropped;
             }
 
             if (Unavailable(Options.Python) is { } reason)
@@ -240,7 +270,8 @@ public sealed partial class CnnTrainer
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private static string? FindCached(string models, JsonObject request, int testCrops)
+    /// <summary>A cached model folder whose training record matches <paramref name="request"/>, with <paramref name="testCrops"/> test-time crops (null: any).</summary>
+    private static string? FindCached(string models, JsonObject request, int? testCrops)
     {
         if (!Directory.Exists(models))
         {
@@ -258,7 +289,7 @@ public sealed partial class CnnTrainer
             try
             {
                 if (JsonNode.Parse(File.ReadAllText(sidecar)) is JsonObject json && json["training"] is JsonObject training
-                    && json["testCrops"]?.GetValue<int>() == testCrops && request.All(p => JsonNode.DeepEquals(p.Value, training[p.Key] ?? RecordDefault(p.Key))))
+                    && (testCrops is null || json["testCrops"]?.GetValue<int>() == testCrops) && request.All(p => JsonNode.DeepEquals(p.Value, training[p.Key] ?? RecordDefault(p.Key))))
                 {
                     return folder;
                 }

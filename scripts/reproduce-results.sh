@@ -61,7 +61,7 @@ emotionml evaluate --model /tmp/ravdess-seeds2.emlmodel --data "$shared/data/emo
 
 # 1g. The wide net (session 13; about 66 minutes on 2 cores with avx512_bf16), paired with the compact net trained the
 #     same way (its selection nets, cached by 1h's run below or by any compact bf16 run on this export), then 1h:
-#     one net of each width averaged (reuses the wide nets).
+#     one net of each width averaged (reuses the wide nets), then the pair with one test-time crop (reuses every net).
 emotionml train --data "$shared/data/ravdess" --corpus ravdess --time 600 --seed 0 --threads 2 --speaker-norm never --cnn on \
   --cnn-width wide --cnn-precision bf16 --no-importance --out /tmp/ravdess-wide.emlmodel 2> $models/ravdess-wide.train.log | tee $models/ravdess-wide.summary.txt
 rm -rf $models/ravdess-wide.report && cp -r /tmp/ravdess-wide.report $models/ravdess-wide.report
@@ -75,6 +75,11 @@ emotionml logmel --data "$shared/data/ravdess" --corpus ravdess --out /tmp/ravde
   --match width=compact,precision=bf16,seed=0,seeds=1,epochs=60,warp=0.0 --out /tmp/ravdess-compact-folds.csv
 /usr/bin/python3 scripts/compare_nested.py /tmp/ravdess-compact-folds.csv $models/ravdess-wide.report/nested-predictions.csv
 /usr/bin/python3 scripts/compare_nested.py $models/ravdess-wide.report/nested-predictions.csv $models/ravdess-both.report/nested-predictions.csv
+emotionml train --data "$shared/data/ravdess" --corpus ravdess --time 600 --seed 0 --threads 2 --speaker-norm never --cnn on \
+  --cnn-width compact+wide --cnn-crops 1 --cnn-precision bf16 --no-importance --out /tmp/ravdess-both1.emlmodel 2> $models/ravdess-both1.train.log | tee $models/ravdess-both1.summary.txt
+rm -rf $models/ravdess-both1.report && cp -r /tmp/ravdess-both1.report $models/ravdess-both1.report
+emotionml evaluate --model /tmp/ravdess-both1.emlmodel --data "$shared/data/emodb" --corpus emodb > $models/ravdess-both1-on-emodb.txt
+/usr/bin/python3 scripts/compare_nested.py $models/ravdess-both.report/nested-predictions.csv $models/ravdess-both1.report/nested-predictions.csv
 
 # 2. The same protocol with speaker normalisation (needs enrolment clips of each speaker): the enrolment curve.
 emotionml train --data "$shared/data/ravdess" --corpus ravdess --time 1200 --seed 0 --threads 2 --speaker-norm always --enrol 8 \

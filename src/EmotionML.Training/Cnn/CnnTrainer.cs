@@ -13,8 +13,9 @@ namespace EmotionML.Training.Cnn;
 /// assembly) on an export of the whole corpus, naming the speakers it may train on and the ones it must leave
 /// alone; imports the result through <see cref="CnnModel"/>. A trained model is kept in
 /// <see cref="CnnTrainingOptions.CacheDirectory"/> and reused when a later request matches its sidecar's training
-/// record exactly (the data's hash, the speakers, the recipe version, epochs, seed, width, warp, precision, seeds,
-/// crops and clip count). With <see cref="CnnTrainingOptions.Seeds"/> above one, or the two widths together
+/// record exactly (the data's hash, the speakers, the recipe version, epochs, seed, width, warp, precision, seeds
+/// and clip count) and its test-time crops; one that differs only in its crops is copied with the requested count
+/// (<c>scripts/cnn/recrop_cnn.py</c>) rather than trained again. With <see cref="CnnTrainingOptions.Seeds"/> above one, or the two widths together
 /// (<c>compact+wide</c>), each member net is trained and cached on its own, and <c>scripts/cnn/ensemble_cnn.py</c>
 /// averages them into one ONNX model.
 /// </summary>

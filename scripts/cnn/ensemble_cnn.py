@@ -19,7 +19,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import emotion_cnn as ec  # noqa: E402
-from train_cnn import predict  # noqa: E402
+from train_cnn import validation_scores  # noqa: E402
 
 # Training-record fields that may differ between members (everything else must be equal). Excluded speakers are
 # only recorded (a member never trains on anyone but its training speakers): the ensemble records their union.
@@ -65,16 +65,10 @@ def main():
     training["seconds"] = round(sum(s["training"]["seconds"] for s in sidecars), 1)
     training["members"] = [{"seed": s["training"]["seed"], "width": s["training"]["width"], "seconds": s["training"]["seconds"],
                             "scores": s.get("scores", {})} for s in sidecars]
-    scores = {}
     val = set(training["validationSpeakers"])
-    if val:
-        data = ec.load_npz(a.data)
-        idx = [i for i, s in enumerate(data["speakers"]) if s in val]
-        if idx:
-            prob = predict(model, [data["clips"][i] for i in idx], frames, first["testCrops"], "cpu")
-            acc = float((prob.argmax(1) == data["labels"][idx]).mean())
-            scores = {"validationAccuracy": round(acc, 6), "validationClips": len(idx)}
-            print(f"ensemble validation accuracy {acc:.4f} on {len(idx)} clips", flush=True)
+    scores = validation_scores(model, ec.load_npz(a.data), val, frames, first["testCrops"]) if val else {}
+    if scores:
+        print(f"ensemble validation accuracy {scores['validationAccuracy']:.4f} on {scores['validationClips']} clips", flush=True)
 
     sidecar = dict(first)
     sidecar["training"] = training

@@ -17,7 +17,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import emotion_cnn as ec  # noqa: E402
-from train_cnn import predict  # noqa: E402
+from train_cnn import validation_scores  # noqa: E402
 
 
 def main():
@@ -37,16 +37,8 @@ def main():
     model, frames, _ = ec.model_from_checkpoint(checkpoint)
     bands = sidecar["input"]["shape"][2]
     sidecar["testCrops"] = a.test_crops
-    scores = {}
     val = set(sidecar["training"].get("validationSpeakers", []))
-    if val:
-        data = ec.load_npz(a.data)
-        idx = [i for i, s in enumerate(data["speakers"]) if s in val]
-        if idx:
-            prob = predict(model, [data["clips"][i] for i in idx], frames, a.test_crops, "cpu")
-            acc = float((prob.argmax(1) == data["labels"][idx]).mean())
-            scores = {"validationAccuracy": round(acc, 6), "validationClips": len(idx)}
-    sidecar["scores"] = scores
+    sidecar["scores"] = validation_scores(model, ec.load_npz(a.data), val, frames, a.test_crops) if val else {}
     ec.write_model_folder(a.out, model, bands, frames, checkpoint, sidecar)
     print(f"wrote {a.out} ({a.test_crops} test-time crops)", flush=True)
 

@@ -107,6 +107,17 @@ def predict(model, clips, frames, crops, device):
     return np.array(out)
 
 
+def validation_scores(model, data, speakers, frames, crops):
+    """The sidecar's `scores`: accuracy on the clips of `speakers` (each scored as the mean over `crops` test crops),
+    or {} when there are none. Shared by train_cnn, ensemble_cnn and recrop_cnn."""
+    idx = [i for i, s in enumerate(data["speakers"]) if s in speakers]
+    if not idx:
+        return {}
+    p = predict(model, [data["clips"][i] for i in idx], frames, crops, "cpu")
+    acc = float((p.argmax(1) == data["labels"][idx]).mean())
+    return {"validationAccuracy": round(acc, 6), "validationClips": len(idx)}
+
+
 def main():
     a = parse()
     if a.threads > 0:
@@ -131,7 +142,6 @@ def main():
     if train & (val | excluded):
         sys.exit("train_cnn: a training speaker is also a validation or excluded speaker")
     train_idx = [i for i, s in enumerate(speakers) if s in train]
-    val_idx = [i for i, s in enumerate(speakers) if s in val]
     if a.limit:
         train_idx = train_idx[:a.limit]
     if not train_idx:
@@ -179,12 +189,9 @@ def main():
     seconds = time.time() - started
 
     model = ec.Probabilities(net).to("cpu", memory_format=torch.contiguous_format).eval()
-    scores = {}
-    if val_idx:
-        p = predict(model, [clips[i] for i in val_idx], a.frames, a.test_crops, "cpu")
-        acc = float((p.argmax(1) == labels[val_idx]).mean())
-        scores = {"validationAccuracy": round(acc, 6), "validationClips": len(val_idx)}
-        print(f"validation accuracy {acc:.4f} on {len(val_idx)} clips of {len(val)} speakers", flush=True)
+    scores = validation_scores(model, data, val, a.frames, a.test_crops)
+    if scores:
+        print(f"validation accuracy {scores['validationAccuracy']:.4f} on {scores['validationClips']} clips of {len(val)} speakers", flush=True)
 
     with open(a.data, "rb") as f:
         data_sha = hashlib.sha256(f.read()).hexdigest()

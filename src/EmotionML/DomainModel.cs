@@ -27,7 +27,14 @@ public sealed class DomainModel
         Precision = precision;
         Threshold = threshold;
         Coverage = coverage;
+        (_diagonal, _upper) = PackSymmetric(precision, mean.Length);
     }
+
+    // zᵀ P z only needs P's diagonal and (P_ij + P_ji) for j > i: half the multiply-adds of the full product and half
+    // the memory to stream per clip (the full 469 × 469 matrix is 880 KB, most of a core's L2 cache, evicting the
+    // feature code's tables between predictions).
+    private readonly float[] _diagonal;
+    private readonly float[] _upper;
 
     /// <summary>Distances above this are out of domain (NaN until set with <see cref="WithThreshold"/>).</summary>
     public double Threshold { get; }
@@ -164,18 +171,22 @@ public sealed class DomainModel
         }
 
         int p = Columns;
-        var z = new float[p];
+        Span<float> z = p <= 1024 ? stackalloc float[p] : new float[p];
         for (int i = 0; i < p; i++)
         {
             double x = LogColumns[i] ? Math.Log(Math.Max(features[i], 1e-30f)) : features[i];
             z[i] = (float)((x - Mean[i]) * Scale[i]);
         }
 
-        // zᵀ P z, one SIMD dot product per row (p² multiply-adds: about 0.05 ms for 469 columns).
+        // zᵀ P z = Σᵢ zᵢ (Pᵢᵢ zᵢ + Σⱼ₍ⱼ₎ᵢ₎ (Pᵢⱼ + Pⱼᵢ) zⱼ): one SIMD dot product per row of the upper triangle
+        // (p²/2 multiply-adds: about 0.03 ms for 469 columns).
         double q = 0;
-        for (int i = 0; i < p; i++)
+        for (int i = 0, offset = 0; i < p; i++)
         {
-            q += z[i] * (double)System.Numerics.Tensors.TensorPrimitives.Dot(Precision.AsSpan(i * p, p), z);
+            int length = p - 1 - i;
+            double row = z[i] * (double)_diagonal[i] + System.Numerics.Tensors.TensorPrimitives.Dot(_upper.AsSpan(offset, length), z[(i + 1)..]);
+            q += z[i] * row;
+            offset += length;
         }
 
         return double.IsFinite(q) ? Math.Sqrt(Math.Max(q, 0) / p) : double.PositiveInfinity;
@@ -243,6 +254,23 @@ public sealed class DomainModel
         var scale = Read(p);
         var precision = Read(p * p);
         return new DomainModel(logColumns, mean, scale, precision, threshold, coverage);
+    }
+
+    /// <summary>The diagonal and the upper triangle's rows of P + Pᵀ (j &gt; i), packed row after row.</summary>
+    private static (float[] Diagonal, float[] Upper) PackSymmetric(float[] precision, int p)
+    {
+        var diagonal = new float[p];
+        var upper = new float[p * (p - 1) / 2];
+        for (int i = 0, offset = 0; i < p; i++)
+        {
+            diagonal[i] = precision[i * p + i];
+            for (int j = i + 1; j < p; j++)
+            {
+                upper[offset++] = precision[i * p + j] + precision[j * p + i];
+            }
+        }
+
+        return (diagonal, upper);
     }
 
     private static float[] Transform(float[] f, bool[] logColumns)

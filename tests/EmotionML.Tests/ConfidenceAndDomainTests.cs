@@ -65,6 +65,38 @@ public sealed class ConfidenceAndDomainTests(EngineFixture fixture) : IClassFixt
         Assert.Equal(model.Calibration.Temperature, again.Calibration!.Temperature);
     }
 
+    [Fact]
+    public void The_domain_distance_is_the_full_quadratic_form_of_the_stored_precision_matrix()
+    {
+        // Distance uses only the diagonal and the upper triangle (P + Pᵀ); here zᵀ P z over the whole matrix, in double.
+        using var engine = EmotionEngine.Load(fixture.ModelPath);
+        var domain = engine.Model.Domain!;
+        int p = domain.Columns;
+        foreach (var item in fixture.HeldOut.Take(4))
+        {
+            var clip = new AudioDecoder().Decode(item.Path);
+            var features = new Features.SpeechFeatureExtractor().Extract(clip.Samples, clip.SampleRate).Values;
+            var z = new double[p];
+            for (int i = 0; i < p; i++)
+            {
+                double x = domain.LogColumns[i] ? Math.Log(Math.Max(features[i], 1e-30f)) : features[i];
+                z[i] = (float)((x - domain.Mean[i]) * domain.Scale[i]);
+            }
+
+            double q = 0;
+            for (int i = 0; i < p; i++)
+            {
+                for (int j = 0; j < p; j++)
+                {
+                    q += z[i] * (double)domain.Precision[i * p + j] * z[j];
+                }
+            }
+
+            double expected = Math.Sqrt(Math.Max(q, 0) / p);
+            Assert.InRange(domain.Distance(features), expected * (1 - 1e-5), expected * (1 + 1e-5));
+        }
+    }
+
     private static (float[] Samples, int Rate) Make(string kind)
     {
         const int n = 3 * Rate;

@@ -122,13 +122,14 @@ public sealed partial class CnnTrainer
         }
 
         var ensembleRequest = Request(Options.Seed, Options.Seeds, Options.Width);
-        if (FindCached(models, ensembleRequest, Options.TestCrops) is { } cachedEnsemble)
+        var (cachedEnsemble, otherCropsEnsemble) = FindCached(models, ensembleRequest, Options.TestCrops);
+        if (cachedEnsemble is not null)
         {
             progress?.Report($"reusing the CNN ensemble trained earlier on the same speakers and data: {cachedEnsemble}");
             return new CnnTrainingResult(cachedEnsemble, CnnModel.Load(Path.Combine(cachedEnsemble, "model.onnx")), true);
         }
 
-        if (Recropped(ensembleRequest) is { } recroppedEnsemble)
+        if (Recropped(ensembleRequest, otherCropsEnsemble) is { } recroppedEnsemble)
         {
             return recroppedEnsemble;
         }
@@ -161,9 +162,9 @@ public sealed partial class CnnTrainer
 
         // Test-time crops only decide how clips are scored, never what is trained: a model cached with another crop
         // count is copied with this one (recrop_cnn.py: same weights, the sidecar's count and validation score redone).
-        CnnTrainingResult? Recropped(JsonObject request)
+        CnnTrainingResult? Recropped(JsonObject request, string? source)
         {
-            if (FindCached(models, request, null) is not { } source || Unavailable(Options.Python) is not null)
+            if (source is null || Unavailable(Options.Python) is not null)
             {
                 return null;
             }
@@ -181,13 +182,14 @@ public sealed partial class CnnTrainer
 
         CnnTrainingResult TrainOne(JsonObject request, int seed, string width)
         {
-            if (FindCached(models, request, Options.TestCrops) is { } cached)
+            var (cached, otherCrops) = FindCached(models, request, Options.TestCrops);
+            if (cached is not null)
             {
                 progress?.Report($"reusing the CNN trained earlier on the same speakers and data: {cached}");
                 return new CnnTrainingResult(cached, CnnModel.Load(Path.Combine(cached, "model.onnx")), true);
             }
 
-            if (Recropped(request) is { } recropped)
+            if (Recropped(request, otherCrops) is { } recropped)
             {
                 return recropped;
             }
@@ -271,12 +273,16 @@ public sealed partial class CnnTrainer
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    /// <summary>A cached model folder whose training record matches <paramref name="request"/>, with <paramref name="testCrops"/> test-time crops (null: any).</summary>
-    private static string? FindCached(string models, JsonObject request, int? testCrops)
+    /// <summary>
+    /// Cached model folders whose training record matches <paramref name="request"/>, in one pass over the cache: the
+    /// first scoring <paramref name="testCrops"/> test-time crops, and the first scoring another count (null when none).
+    /// </summary>
+    private static (string? Exact, string? OtherCrops) FindCached(string models, JsonObject request, int testCrops)
     {
+        string? other = null;
         if (!Directory.Exists(models))
         {
-            return null;
+            return (null, null);
         }
 
         foreach (var folder in Directory.GetDirectories(models).Order(StringComparer.Ordinal))
@@ -290,9 +296,14 @@ public sealed partial class CnnTrainer
             try
             {
                 if (JsonNode.Parse(File.ReadAllText(sidecar)) is JsonObject json && json["training"] is JsonObject training
-                    && (testCrops is null || json["testCrops"]?.GetValue<int>() == testCrops) && request.All(p => JsonNode.DeepEquals(p.Value, training[p.Key] ?? RecordDefault(p.Key))))
+                    && request.All(p => JsonNode.DeepEquals(p.Value, training[p.Key] ?? RecordDefault(p.Key))))
                 {
-                    return folder;
+                    if (json["testCrops"]?.GetValue<int>() == testCrops)
+                    {
+                        return (folder, null);
+                    }
+
+                    other ??= folder;
                 }
             }
             catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException)
@@ -301,7 +312,7 @@ public sealed partial class CnnTrainer
             }
         }
 
-        return null;
+        return (null, other);
     }
 
     /// <summary>What a sidecar written before a field existed meant by its absence: float32 training, one seed.</summary>

@@ -9,7 +9,8 @@ namespace EmotionML.Benchmarks;
 /// The imported CNN on the 3.64 s clip, one thread: the log-mel, the ONNX graph through ML.NET (one crop and the
 /// sidecar's test-time crops), and <c>Predict(Stream)</c> of a tree + CNN blend (the shipped model when it is one;
 /// otherwise the shipped tree model blended with this CNN), with the sidecar's crops and with one.
-/// The CNN is <c>artifacts/cnn/ravdess/model.onnx</c> unless <c>EMOTIONML_CNN</c> names another.
+/// The CNN is <c>artifacts/cnn/ravdess/model.onnx</c> unless <c>EMOTIONML_CNN</c> names another; the blend is a bundle
+/// of its own when <c>EMOTIONML_MODEL</c> names one (e.g. a training run's output, before it becomes the default).
 /// </summary>
 [MedianColumn]
 public class CnnBenchmarks
@@ -28,12 +29,18 @@ public class CnnBenchmarks
         _cnn = CnnModel.Load(CnnPath);
         _oneCrop = CnnModel.Load(File.ReadAllBytes(CnnPath), File.ReadAllBytes(Path.ChangeExtension(CnnPath, ".json")), testCrops: 1);
         _logMel = _cnn.LogMel.Extract(BenchmarkClip.Default.Audio);
-        // The shipped tree model blended with this CNN (weight 0.5): the cost of a blend whatever the default is.
-        using (var shipped = EmotionEngine.LoadDefault())
-        using (var tree = EmotionModel.Load(shipped.Bundle))
-        using (var blend = tree.Cnn is null ? tree.WithCnn(CnnModel.Load(CnnPath), 0.5, null) : null)
-        using (var bundle = new MemoryStream())
+        if (Environment.GetEnvironmentVariable("EMOTIONML_MODEL") is { Length: > 0 } model)
         {
+            _engine = EmotionEngine.Load(model);
+            _fastEngine = EmotionEngine.Load(model, new EngineOptions { CnnTestCrops = 1 });
+        }
+        else
+        {
+            // The shipped tree model blended with this CNN (weight 0.5): the cost of a blend whatever the default is.
+            using var shipped = EmotionEngine.LoadDefault();
+            using var tree = EmotionModel.Load(shipped.Bundle);
+            using var blend = tree.Cnn is null ? tree.WithCnn(CnnModel.Load(CnnPath), 0.5, null) : null;
+            using var bundle = new MemoryStream();
             ModelBundle.Create(blend ?? tree, shipped.Bundle.Manifest).Save(bundle);
             bundle.Position = 0;
             _engine = EmotionEngine.Load(bundle);

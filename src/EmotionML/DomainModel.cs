@@ -19,6 +19,12 @@ public sealed class DomainModel
 {
     private const int FormatVersion = 1;
 
+    // zᵀ P z only needs P's diagonal and (P_ij + P_ji) for j > i: half the multiply-adds of the full product and half
+    // the memory to stream per clip (the full 469 × 469 matrix is 880 KB, most of a core's L2 cache, evicting the
+    // feature code's tables between predictions).
+    private readonly float[] _diagonal;
+    private readonly float[] _upper;
+
     private DomainModel(bool[] logColumns, float[] mean, float[] scale, float[] precision, double threshold, double coverage)
     {
         LogColumns = logColumns;
@@ -29,12 +35,6 @@ public sealed class DomainModel
         Coverage = coverage;
         (_diagonal, _upper) = PackSymmetric(precision, mean.Length);
     }
-
-    // zᵀ P z only needs P's diagonal and (P_ij + P_ji) for j > i: half the multiply-adds of the full product and half
-    // the memory to stream per clip (the full 469 × 469 matrix is 880 KB, most of a core's L2 cache, evicting the
-    // feature code's tables between predictions).
-    private readonly float[] _diagonal;
-    private readonly float[] _upper;
 
     /// <summary>Distances above this are out of domain (NaN until set with <see cref="WithThreshold"/>).</summary>
     public double Threshold { get; }
@@ -178,7 +178,7 @@ public sealed class DomainModel
             z[i] = (float)((x - Mean[i]) * Scale[i]);
         }
 
-        // zᵀ P z = Σᵢ zᵢ (Pᵢᵢ zᵢ + Σⱼ₍ⱼ₎ᵢ₎ (Pᵢⱼ + Pⱼᵢ) zⱼ): one SIMD dot product per row of the upper triangle
+        // zᵀ P z = Σ_i z_i (P_ii z_i + Σ_{j>i} (P_ij + P_ji) z_j): one SIMD dot product per row of the upper triangle
         // (p²/2 multiply-adds: about 0.03 ms for 469 columns).
         double q = 0;
         for (int i = 0, offset = 0; i < p; i++)

@@ -5,6 +5,7 @@ Input: raw log-mel dB, shape [batch, 1, bands, frames], exactly as EmotionML's .
 that the exported ONNX graph takes the dB values as they are and no normalisation constants can drift between
 Python and .NET.
 """
+import hashlib
 import json
 import os
 import shutil
@@ -116,6 +117,12 @@ def write_model_folder(out, model, bands, frames, checkpoint, sidecar):
         json.dump(sidecar, f, indent=2)
     shutil.rmtree(out, ignore_errors=True)
     os.replace(tmp, out)
+
+
+def file_sha256(path):
+    """An export's identity: the SHA-256 of its bytes, as train_cnn.py records it (`training.dataSha256`)."""
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
 
 
 def load_npz(path):

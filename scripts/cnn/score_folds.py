@@ -14,7 +14,6 @@ cached models trained on this very export (its SHA-256) whose training record ha
 speakers out (the selection nets of a nested run's outer folds; refitted nets have no validation speakers and are
 skipped), in the order of their first held-out speaker. Test-time crops as in the checkpoint unless --test-crops says.
 """
-import hashlib
 import argparse
 import csv
 import json
@@ -31,8 +30,7 @@ from train_cnn import predict  # noqa: E402
 
 def find_folds(cache, match, data):
     """Cached fold models of this export whose training record matches, ordered by their first held-out speaker."""
-    with open(data, "rb") as f:
-        sha = hashlib.sha256(f.read()).hexdigest()
+    sha = ec.file_sha256(data)
     wanted = dict(pair.split("=", 1) for pair in match.split(",") if pair)
     found = []
     for name in sorted(os.listdir(cache)) if cache else []:

@@ -10,7 +10,6 @@ sidecar (the schedule is fixed: nothing is chosen on them here). Seeded; CPU by 
 Writes into a temporary folder and renames it, so a killed run leaves no half model behind.
 """
 import argparse
-import hashlib
 import os
 import sys
 import time
@@ -193,8 +192,7 @@ def main():
     if scores:
         print(f"validation accuracy {scores['validationAccuracy']:.4f} on {scores['validationClips']} clips of {len(val)} speakers", flush=True)
 
-    with open(a.data, "rb") as f:
-        data_sha = hashlib.sha256(f.read()).hexdigest()
+    data_sha = ec.file_sha256(a.data)
     sidecar = {
         "format": "emotionml-cnn",
         "formatVersion": 1,

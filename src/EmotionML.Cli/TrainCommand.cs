@@ -146,6 +146,19 @@ public sealed class TrainCommand : Command<TrainSettings>
             err.MarkupLineInterpolated($"[yellow]stopped:[/] saving the best candidate so far ({result.Best.Config.Trainer}, trial {result.Best.Index} of {result.Trials.Count}).");
         }
 
+        bool calibrateOnNested = nested?.Confidence?.CrossFitted is not null && !cancellationToken.IsCancellationRequested
+            && (settings.CalibrateOn == "nested" || (settings.CalibrateOn == "auto" && result.Model.Cnn is not null));
+        if (calibrateOnNested)
+        {
+            (result, nested) = result.CalibrateOnNested(nested!);
+            var fit = nested.Confidence!.CrossFitted!;
+            err.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[grey]calibration: temperature {fit.Pooled.Temperature:G4} fitted on the nested held-out predictions ({data.Count} clips); cross-fitted ECE {fit.Ece:F3} (raw {nested.Confidence.EceBefore:F3})[/]");
+        }
+        else if (settings.CalibrateOn == "nested")
+        {
+            err.MarkupLine("[yellow]--calibrate-on nested: the nested evaluation did not finish; the search's own calibration is kept.[/]");
+        }
+
         var bundle = BundleWriter.Create(result, data, Path.GetFullPath(settings.Data), features, nested);
         bundle.Save(settings.Out);
         BundleWriter.WriteReport(settings.Out, result, data, nested, nestedNote);

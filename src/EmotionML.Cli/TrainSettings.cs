@@ -125,6 +125,12 @@ public sealed class TrainSettings : CorpusSettings
     [Description("Train each CNN on at most N clips (smoke runs only)")]
     public int? CnnLimit { get; set; }
 
+    /// <summary>Where the shipped model's temperature is fitted.</summary>
+    [CommandOption("--calibrate-on <WHERE>")]
+    [Description("Where the shipped model's temperature is fitted: search (the final search's own held-out clips: its trees' out-of-fold predictions, or for a blend the 3 selection speakers' clips), nested (the nested evaluation's held-out predictions of every clip; its estimate cross-fitted over the outer folds) or auto (default: nested when the nested evaluation ran and the model carries a CNN, search otherwise)")]
+    [DefaultValue("auto")]
+    public string CalibrateOn { get; set; } = "auto";
+
     /// <summary>Skip permutation feature importance.</summary>
     [CommandOption("--no-importance")]
     [Description("Skip the permutation feature importance report")]
@@ -163,6 +169,16 @@ public sealed class TrainSettings : CorpusSettings
             || CnnPrecision is not ("fp32" or "bf16" or "auto") || CnnSeeds is < 1 or > CnnTrainingOptions.MaxSeeds || CnnCrops is < 1 or > 16)
         {
             return ValidationResult.Error($"--cnn must be auto, on or off; --cnn-width compact, wide or compact+wide; --cnn-epochs and --cnn-limit at least 1; --cnn-warp between 0 and {CnnTrainingOptions.MaxWarp.ToString(CultureInfo.InvariantCulture)}; --cnn-precision fp32, bf16 or auto; --cnn-seeds 1 to {CnnTrainingOptions.MaxSeeds}; --cnn-crops 1 to 16.");
+        }
+
+        if (CalibrateOn is not ("auto" or "search" or "nested"))
+        {
+            return ValidationResult.Error("--calibrate-on must be auto, search or nested.");
+        }
+
+        if (CalibrateOn == "nested" && !Nested)
+        {
+            return ValidationResult.Error("--calibrate-on nested needs the nested evaluation (--nested true).");
         }
 
         return Metric is "macro-f1" or "accuracy" ? ValidationResult.Success() : ValidationResult.Error("--metric must be macro-f1 or accuracy.");

@@ -100,7 +100,10 @@ public static class BundleWriter
 
             if (nested.Confidence is { } conf)
             {
-                description.Add(string.Create(inv, $"**Confidence** (nested, held-out speakers; each outer winner's temperature fitted on its inner folds only): expected calibration error {conf.EceBefore:F3} → {conf.EceAfter:F3}, negative log-likelihood {conf.NllBefore:F3} → {conf.NllAfter:F3} per clip"));
+                string how = nested.CalibratedOnNested
+                    ? "the shipped model's temperature is fitted on these held-out predictions, so the estimate is cross-fitted: each outer fold's clips calibrated with a temperature fitted on the other folds' clips only"
+                    : "each outer winner's temperature fitted on its inner folds only";
+                description.Add(string.Create(inv, $"**Confidence** (nested, held-out speakers; {how}): expected calibration error {conf.EceBefore:F3} → {conf.EceAfter:F3}, negative log-likelihood {conf.NllBefore:F3} → {conf.NllAfter:F3} per clip"));
                 if (conf.InDomainShare is { } share)
                 {
                     description.Add(string.Create(inv, $"**Domain check**: {share:P1} of held-out clips passed (threshold set for 95 % on inner held-out speakers); accuracy {conf.AccuracyInDomain ?? double.NaN:F3} on those, {conf.AccuracyOutOfDomain ?? double.NaN:F3} on the flagged ones"));
@@ -131,6 +134,8 @@ public static class BundleWriter
                     eceAfter = Math.Round(c.EceAfter, 6),
                     nllBefore = Math.Round(c.NllBefore, 6),
                     nllAfter = Math.Round(c.NllAfter, 6),
+                    calibratedOn = nested.CalibratedOnNested ? "nested (cross-fitted)" : "each outer winner's own",
+                    foldTemperatures = c.CrossFitted?.FoldTemperatures.Values.Select(t => Math.Round(t, 6)).ToArray(),
                     inDomainShare = c.InDomainShare,
                     accuracyInDomain = c.AccuracyInDomain,
                     accuracyOutOfDomain = c.AccuracyOutOfDomain,
@@ -182,7 +187,9 @@ public static class BundleWriter
 
         if (result.Model.Calibration is { } cal)
         {
-            string fittedOn = result.Cnn is { Weight: > 0 } chosenBlend
+            string fittedOn = result.CalibratedOnNested
+                ? $"the nested evaluation's raw held-out predictions ({data.Count} clips, each scored by an outer fold's model that never heard its speaker)"
+                : result.Cnn is { Weight: > 0 } chosenBlend
                 ? $"the blended probabilities of the selection speakers {string.Join(", ", chosenBlend.SelectionSpeakers)} (trees out-of-fold, CNN trained without them)"
                 : "the final search's out-of-fold predictions (held-out speakers)";
             description.Add(string.Create(inv, $"Shipped model's calibration: temperature {cal.Temperature:G4}, fitted on {fittedOn} (ECE {cal.EceBefore:F3} → {cal.EceAfter:F3} on those, the data it was fitted on)"));
@@ -227,7 +234,8 @@ public static class BundleWriter
         {
             Charts.Reliability(reliability.ReliabilityBefore, reliability.ReliabilityAfter, $"{data.Corpus.Name}: reliability on held-out speakers (nested)").SaveSvgAndPng(Path.Combine(dir, "reliability"), 560, 520);
             md.AppendLine().AppendLine("## Calibration (nested, held-out speakers)").AppendLine();
-            md.AppendLine(string.Create(inv, $"Expected calibration error (10 bins, top label) {reliability.EceBefore:F3} raw → {reliability.EceAfter:F3} calibrated; negative log-likelihood {reliability.NllBefore:F3} → {reliability.NllAfter:F3}.")).AppendLine();
+            md.AppendLine(string.Create(inv, $"Expected calibration error (10 bins, top label) {reliability.EceBefore:F3} raw → {reliability.EceAfter:F3} calibrated; negative log-likelihood {reliability.NllBefore:F3} → {reliability.NllAfter:F3}.")
+                + (nested.CalibratedOnNested ? " Calibrated as shipped: a temperature fitted on the held-out predictions, each outer fold's clips with one fitted on the other folds' clips (cross-fitted)." : "")).AppendLine();
             md.AppendLine("![reliability diagram](reliability.svg)");
         }
 
@@ -249,8 +257,9 @@ public static class BundleWriter
     /// <summary>
     /// One row per clip, scored by the outer fold that held it out: clip (relative to the corpus folder), speaker,
     /// fold (1-based), truth, prediction, confidence, the calibrated probability of every label (<c>p:label</c>), and
-    /// for CNN candidates the tree part's (<c>tree:label</c>, before calibration) and the CNN's (<c>cnn:label</c>).
-    /// Written atomically.
+    /// for CNN candidates the tree part's (<c>tree:label</c>, before calibration) and the CNN's (<c>cnn:label</c>),
+    /// then the chosen model's probabilities before calibration (<c>raw:label</c>), from which any calibration can be
+    /// fitted again. Written atomically.
     /// </summary>
     internal static void WriteNestedPredictions(string path, EmotionDataset data, NestedResult nested)
     {
@@ -262,6 +271,12 @@ public static class BundleWriter
         {
             header.AddRange(data.Labels.Select(l => "tree:" + l));
             header.AddRange(data.Labels.Select(l => "cnn:" + l));
+        }
+
+        bool withRaw = nested.RawProbabilities.Count == data.Count;
+        if (withRaw)
+        {
+            header.AddRange(data.Labels.Select(l => "raw:" + l));
         }
 
         b.AppendLine(string.Join(',', header.Select(PredictionWriter.Csv)));
@@ -280,6 +295,11 @@ public static class BundleWriter
             {
                 row.AddRange(tree[i].Select(v => v.ToString("G6", inv)));
                 row.AddRange(cnn[i].Select(v => v.ToString("G6", inv)));
+            }
+
+            if (withRaw)
+            {
+                row.AddRange(nested.RawProbabilities[i].Select(v => v.ToString("G9", inv)));
             }
 
             b.AppendLine(string.Join(',', row.Select(PredictionWriter.Csv)));

@@ -57,6 +57,70 @@ public sealed class NestedAndEvaluationTests(EmoDbFixture emodb) : IClassFixture
         Assert.All(heldOut, i => Assert.Equal(nested.Predictions[i], again.Predictions[i]));
         // ...while the scores on that fold see the scrambled truth.
         Assert.True(again.Folds[0].Metrics.Accuracy < nested.Folds[0].Metrics.Accuracy);
+
+        // The cross-fitted calibration: fold 0's temperature is fitted on the other folds' held-out predictions only,
+        // so scrambling fold 0's labels in its input leaves it exactly as it was (the other folds' change), while the
+        // pooled fit (every clip) sees them.
+        var fit = Assert.IsType<NestedCalibration>(confidence.CrossFitted);
+        Assert.Equal([0, 1, 2], fit.FoldTemperatures.Keys);
+        var scrambledTruth = Enumerable.Range(0, emodb.Data.Count).Select(i => held.Contains(i) ? (emodb.Data.LabelIndex[i] + 1) % labels.Count : emodb.Data.LabelIndex[i]).ToArray();
+        var fitScrambled = Assert.IsType<NestedCalibration>(NestedCalibration.Fit(nested.RawProbabilities, scrambledTruth, nested.OuterFoldOf));
+        Assert.Equal(fit.FoldTemperatures[0], fitScrambled.FoldTemperatures[0]);
+        Assert.NotEqual(fit.FoldTemperatures[1], fitScrambled.FoldTemperatures[1]);
+        Assert.NotEqual(fit.Pooled.Temperature, fitScrambled.Pooled.Temperature);
+        Assert.Null(NestedCalibration.Fit(nested.RawProbabilities, emodb.Data.LabelIndex, new int[emodb.Data.Count]));
+        var others = Enumerable.Range(0, emodb.Data.Count).Where(i => !held.Contains(i)).ToArray();
+        Assert.Equal(CalibrationMetrics.FitTemperature(others.Select(i => nested.RawProbabilities[i]).ToArray(), others.Select(i => emodb.Data.LabelIndex[i]).ToArray()), fit.FoldTemperatures[0], 9);
+        Assert.Equal(CalibrationMetrics.ExpectedCalibrationError(fit.Calibrated, emodb.Data.LabelIndex), fit.Ece, 12);
+
+        // Described as the shipped calibration: the after-figures become the cross-fitted ones; predictions stay.
+        var shipped = nested.CalibrateOnNested();
+        Assert.True(shipped.CalibratedOnNested);
+        Assert.Equal(fit.Ece, shipped.Confidence!.EceAfter);
+        Assert.Equal(confidence.EceBefore, shipped.Confidence.EceBefore);
+        Assert.Equal(nested.Predictions, shipped.Probabilities.Select(EmotionModel.ArgMax));
+        Assert.Equal(fit.Calibrated, shipped.Probabilities);
+    }
+
+    [Fact]
+    public void A_result_calibrated_on_its_nested_evaluation_ships_the_pooled_temperature_and_predicts_the_same_labels()
+    {
+        var options = new ExperimentOptions { MaxTrials = 1, Folds = 3, Trainers = [TrainerKind.SdcaMaximumEntropy], SpeakerNormalization = SpeakerNormalizationChoice.Never };
+        var outer = SpeakerGroupedFolds.Balanced(emodb.Data.Speakers, 3);
+        var result = new EmotionExperiment(options).Run(emodb.Data);
+        var nested = NestedEvaluation.Run(emodb.Data, options, outer);
+        var before = result.Model.PredictProbabilities(emodb.Data.Features.Take(40).ToArray());
+        double searchTemperature = result.Model.Calibration!.Temperature;
+        var (recalibrated, described) = result.CalibrateOnNested(nested);
+        using var model = recalibrated.Model;
+        Assert.True(recalibrated.CalibratedOnNested);
+        Assert.True(described.CalibratedOnNested);
+        Assert.Equal(nested.Confidence!.CrossFitted!.Pooled.Temperature, model.Calibration!.Temperature);
+        Assert.NotEqual(searchTemperature, model.Calibration.Temperature);
+        var after = model.PredictProbabilities(emodb.Data.Features.Take(40).ToArray());
+        Assert.Equal(before.Select(EmotionModel.ArgMax), after.Select(EmotionModel.ArgMax));
+
+        // The bundle records where the temperature came from, and loads with it.
+        var report = Path.Combine(Directory.CreateTempSubdirectory("emotionml-nestedcal-").FullName, "m.emlmodel");
+        try
+        {
+            var bundle = BundleWriter.Create(recalibrated, emodb.Data, "emodb", Features.FeatureOptions.Default, described);
+            Assert.Equal(described.Confidence!.EceAfter, bundle.Manifest.Validation.Nested!.EceAfter!.Value, 6);
+            BundleWriter.WriteReport(report, recalibrated, emodb.Data, described);
+            var md = File.ReadAllText(Path.Combine(BundleWriter.ReportDirectory(report), "report.md"));
+            Assert.Contains("nested evaluation's raw held-out predictions", md);
+            Assert.Contains("cross-fitted", md);
+            var csv = File.ReadAllLines(Path.Combine(BundleWriter.ReportDirectory(report), BundleWriter.NestedPredictionsFile));
+            var header = csv[0].Split(',');
+            int raw0 = Array.IndexOf(header, "raw:" + emodb.Data.Labels[0]);
+            Assert.True(raw0 > 0);
+            var raw = csv.Skip(1).Select(r => r.Split(',').Skip(raw0).Take(emodb.Data.Labels.Count).Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToArray();
+            Assert.Equal(model.Calibration.Temperature, CalibrationMetrics.FitTemperature(raw, emodb.Data.LabelIndex), 4);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(report)!, recursive: true);
+        }
     }
 
     [Fact]

@@ -57,4 +57,35 @@ public sealed class ExperimentResult
 
     /// <summary>How the CNN and the blend were chosen, or null when the experiment searched trees only.</summary>
     public CnnBlendResult? Cnn { get; internal init; }
+
+    /// <summary>
+    /// Whether <see cref="Model"/>'s temperature was fitted on a nested evaluation's held-out predictions
+    /// (<see cref="CalibrateOnNested"/>) instead of by the search itself.
+    /// </summary>
+    public bool CalibratedOnNested { get; private init; }
+
+    /// <summary>
+    /// This result with the model's temperature fitted on <paramref name="nested"/>'s raw held-out predictions (every
+    /// clip scored by an outer fold's model that never heard its speaker: all the data's clips, against the search's
+    /// own fit on its out-of-fold trees or, for blends, on the few selection speakers' clips), and the nested
+    /// evaluation as it then describes the shipped calibration (cross-fitted). The ranking, and so every prediction,
+    /// is unchanged. The model of this result passes to the returned one (dispose that one).
+    /// </summary>
+    /// <param name="nested">The nested evaluation of the same search on the same data.</param>
+    /// <returns>The recalibrated result and the nested evaluation that describes it.</returns>
+    /// <exception cref="InvalidOperationException">The nested evaluation has no cross-fitted calibration.</exception>
+    public (ExperimentResult Result, NestedResult Nested) CalibrateOnNested(NestedResult nested)
+    {
+        ArgumentNullException.ThrowIfNull(nested);
+        var described = nested.CalibrateOnNested();
+        var fit = nested.Confidence!.CrossFitted!.Pooled;
+        var model = Model.WithCalibration(fit, Model.Domain);
+        Model.Dispose(); // its pipeline and CNN live on in the recalibrated model; only its engine pool goes
+        var result = new ExperimentResult(Trials, Best, model, CrossValidatedMetrics, Folds, Metric, Elapsed, StoppedBecause, EnrolmentClips)
+        {
+            Cnn = Cnn,
+            CalibratedOnNested = true,
+        };
+        return (result, described);
+    }
 }

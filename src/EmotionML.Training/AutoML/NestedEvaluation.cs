@@ -124,7 +124,10 @@ public static class NestedEvaluation
             CalibrationMetrics.Reliability(calibrated, truth),
             anyDomain ? inDomain.Count(x => x) / (double)data.Count : null,
             anyDomain ? Accuracy(predictions, truth, inDomain, true) : null,
-            anyDomain ? Accuracy(predictions, truth, inDomain, false) : null);
+            anyDomain ? Accuracy(predictions, truth, inDomain, false) : null)
+        {
+            CrossFitted = NestedCalibration.Fit(raw, truth, foldOf),
+        };
         var families = treeOnly is null ? null : new Dictionary<string, ClassificationMetrics>
         {
             ["tree"] = ClassificationMetrics.Compute(data.Labels, truth, treeOnly),
@@ -137,6 +140,7 @@ public static class NestedEvaluation
             Families = families,
             OuterFoldOf = foldOf,
             Probabilities = calibrated,
+            RawProbabilities = raw,
             TreeProbabilities = treeParts is not null && treeParts.All(p => p is not null) ? treeParts : null,
             CnnProbabilities = cnnParts is not null && cnnParts.All(p => p is not null) ? cnnParts : null,
         };
@@ -225,6 +229,39 @@ public sealed class NestedResult
     /// <summary>Each item's probabilities (label order, calibrated as its fold's winner calibrates) from the outer fold that held it out.</summary>
     public IReadOnlyList<float[]> Probabilities { get; internal init; } = [];
 
+    /// <summary>Each item's probabilities before any calibration from the outer fold that held it out.</summary>
+    public IReadOnlyList<float[]> RawProbabilities { get; internal init; } = [];
+
+    /// <summary>
+    /// Whether the figures after calibration (<see cref="Confidence"/>, <see cref="Probabilities"/>) are those of a
+    /// temperature fitted on the nested held-out predictions (<see cref="CalibrateOnNested"/>, cross-fitted) rather
+    /// than each outer winner's own.
+    /// </summary>
+    public bool CalibratedOnNested { get; private init; }
+
+    /// <summary>
+    /// This evaluation as it describes a model whose temperature is <see cref="NestedConfidence.CrossFitted"/>'s
+    /// pooled fit: the calibrated figures and probabilities become the cross-fitted ones (each outer fold's clips
+    /// calibrated with a temperature fitted on the other folds' clips), so what the report and the manifest quote is
+    /// an estimate of the shipped calibration. Predictions and accuracy do not change (a temperature keeps the ranking).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">There is no cross-fitted calibration (fewer than two outer folds).</exception>
+    public NestedResult CalibrateOnNested()
+    {
+        var fit = Confidence?.CrossFitted ?? throw new InvalidOperationException("The nested evaluation has no cross-fitted calibration (it needs at least two outer folds).");
+        return new NestedResult(Outer, Folds, Metrics, Predictions, EnrolmentClips, Enrolment, Elapsed)
+        {
+            Families = Families,
+            Confidence = Confidence with { EceAfter = fit.Ece, NllAfter = fit.Nll, ReliabilityAfter = fit.Reliability },
+            OuterFoldOf = OuterFoldOf,
+            Probabilities = fit.Calibrated,
+            RawProbabilities = RawProbabilities,
+            TreeProbabilities = TreeProbabilities,
+            CnnProbabilities = CnnProbabilities,
+            CalibratedOnNested = true,
+        };
+    }
+
     /// <summary>With CNN candidates: each item's probabilities from its fold's tree part alone (before calibration); null otherwise.</summary>
     public IReadOnlyList<float[]>? TreeProbabilities { get; internal init; }
 
@@ -279,4 +316,50 @@ public sealed class NestedResult
 /// <param name="InDomainShare">Share of held-out clips the domain check passed (null without one).</param>
 /// <param name="AccuracyInDomain">Accuracy on the clips it passed.</param>
 /// <param name="AccuracyOutOfDomain">Accuracy on the clips it flagged.</param>
-public sealed record NestedConfidence(double EceBefore, double EceAfter, double NllBefore, double NllAfter, IReadOnlyList<ReliabilityBin> ReliabilityBefore, IReadOnlyList<ReliabilityBin> ReliabilityAfter, double? InDomainShare, double? AccuracyInDomain, double? AccuracyOutOfDomain);
+public sealed record NestedConfidence(double EceBefore, double EceAfter, double NllBefore, double NllAfter, IReadOnlyList<ReliabilityBin> ReliabilityBefore, IReadOnlyList<ReliabilityBin> ReliabilityAfter, double? InDomainShare, double? AccuracyInDomain, double? AccuracyOutOfDomain)
+{
+    /// <summary>
+    /// A temperature fitted on the nested held-out predictions themselves, and its cross-fitted estimate; null with
+    /// fewer than two outer folds.
+    /// </summary>
+    public NestedCalibration? CrossFitted { get; init; }
+}
+
+/// <summary>
+/// Temperature scaling fitted on a nested evaluation's raw held-out predictions (every clip scored by a model that
+/// never heard its speaker): <see cref="Pooled"/> is fitted on all of them and is what a model calibrated this way
+/// ships; its estimate is cross-fitted, each outer fold's clips calibrated with a temperature fitted on the other
+/// folds' held-out predictions only (<see cref="FoldTemperatures"/>), so a clip's own prediction and label are not among
+/// the data its temperature is fitted on. (Those folds' models were trained on its speakers, as in any outer split.)
+/// </summary>
+/// <param name="Pooled">The temperature fitted on every held-out clip (its before/after figures are on those clips: in-sample).</param>
+/// <param name="FoldTemperatures">Each outer fold's temperature (fitted without it), by fold.</param>
+/// <param name="Calibrated">Each clip's cross-fitted calibrated probabilities.</param>
+/// <param name="Ece">Expected calibration error of the cross-fitted probabilities: the estimate to quote.</param>
+/// <param name="Nll">Their negative log-likelihood per clip.</param>
+/// <param name="Reliability">Their reliability table.</param>
+public sealed record NestedCalibration(ProbabilityCalibration Pooled, IReadOnlyDictionary<int, double> FoldTemperatures, IReadOnlyList<float[]> Calibrated, double Ece, double Nll, IReadOnlyList<ReliabilityBin> Reliability)
+{
+    /// <summary>Fits the pooled temperature and the cross-fitted estimate; null with fewer than two groups.</summary>
+    /// <param name="raw">Each clip's uncalibrated held-out probabilities.</param>
+    /// <param name="truth">Each clip's true label index.</param>
+    /// <param name="fold">Each clip's outer fold.</param>
+    public static NestedCalibration? Fit(IReadOnlyList<float[]> raw, IReadOnlyList<int> truth, IReadOnlyList<int> fold)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(fold);
+        if (fold.Distinct().Count() < 2)
+        {
+            return null;
+        }
+
+        var (calibrated, temperatures) = CalibrationMetrics.CrossFit(raw, truth, fold);
+        return new NestedCalibration(
+            CalibrationMetrics.Fit(raw, truth),
+            temperatures,
+            calibrated,
+            CalibrationMetrics.ExpectedCalibrationError(calibrated, truth),
+            CalibrationMetrics.NegativeLogLikelihood(calibrated, truth),
+            CalibrationMetrics.Reliability(calibrated, truth));
+    }
+}

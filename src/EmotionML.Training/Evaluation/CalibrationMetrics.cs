@@ -90,6 +90,46 @@ public static class CalibrationMetrics
         };
     }
 
+    /// <summary>
+    /// Cross-fitted temperature scaling over groups (outer folds): each group's probabilities are calibrated with a
+    /// temperature fitted on the other groups' clips only: a clip's own probabilities and label are not among the data
+    /// its temperature is fitted on. With a
+    /// single group there is nothing to fit on: its temperature is 1.
+    /// </summary>
+    /// <param name="probabilities">Each clip's uncalibrated probabilities.</param>
+    /// <param name="truth">Each clip's true label index.</param>
+    /// <param name="group">Each clip's group (e.g. the outer fold that held it out).</param>
+    /// <returns>Each clip's calibrated probabilities and each group's temperature (by group, ascending).</returns>
+    public static (float[][] Calibrated, IReadOnlyDictionary<int, double> Temperatures) CrossFit(IReadOnlyList<float[]> probabilities, IReadOnlyList<int> truth, IReadOnlyList<int> group)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(group);
+        if (truth.Count != probabilities.Count || group.Count != probabilities.Count)
+        {
+            throw new ArgumentException("probabilities, truth and group must have one entry per clip.");
+        }
+
+        var calibrated = new float[probabilities.Count][];
+        var temperatures = new SortedDictionary<int, double>();
+        foreach (int g in group.Distinct().Order())
+        {
+            var others = Enumerable.Range(0, probabilities.Count).Where(i => group[i] != g).ToArray();
+            double t = others.Length == 0 ? 1 : FitTemperature(others.Select(i => probabilities[i]).ToArray(), others.Select(i => truth[i]).ToArray());
+            temperatures[g] = t;
+            for (int i = 0; i < probabilities.Count; i++)
+            {
+                if (group[i] == g)
+                {
+                    calibrated[i] = (float[])probabilities[i].Clone();
+                    ProbabilityCalibration.Apply(calibrated[i], t);
+                }
+            }
+        }
+
+        return (calibrated, temperatures);
+    }
+
     /// <summary>The temperature T (0.05 to 20) minimising the negative log-likelihood of temperature-scaled probabilities.</summary>
     /// <param name="probabilities">Held-out clips' probabilities (uncalibrated).</param>
     /// <param name="truth">Their true label indices.</param>

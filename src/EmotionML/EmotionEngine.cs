@@ -279,6 +279,67 @@ public sealed class EmotionEngine : IDisposable
         return Model.CreateSpeakerProfile(vectors);
     }
 
+    /// <summary>
+    /// Runs the whole prediction path once on a built-in synthetic clip (a 16-bit WAV in memory, 2.5 s of a voiced,
+    /// syllable-modulated tone at the model's rate): decoding, the features, the model and, for a CNN, ONNX Runtime's
+    /// first run. The first real prediction then does not pay for just-in-time compilation and first-run set-up
+    /// (about 0.1 s with the default model; the engine reaches its steady speed within about 100 predictions).
+    /// <see cref="EmotionRecognitionServiceCollectionExtensions.AddEmotionRecognition"/> calls it when the host
+    /// starts. Thread-safe, like <see cref="Predict(Stream, SpeakerProfile?)"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Checked before the prediction runs.</param>
+    /// <returns>How long it took.</returns>
+    public TimeSpan WarmUp(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var wav = WarmUpClip(_extractor.Options.SampleRate);
+        var speaker = RequiresSpeakerProfile ? CreateSpeakerProfile([new MemoryStream(wav, writable: false)]) : null;
+        cancellationToken.ThrowIfCancellationRequested();
+        Predict(new MemoryStream(wav, writable: false), speaker);
+        return watch.Elapsed;
+    }
+
+    /// <summary>The warm-up clip: 2.5 s of a tone gliding 140 → 180 Hz with ten decaying harmonics, its loudness
+    /// modulated at a syllable rate (4 Hz), as a mono 16-bit PCM WAV.</summary>
+    internal static byte[] WarmUpClip(int sampleRate)
+    {
+        int n = sampleRate * 5 / 2;
+        using var buffer = new MemoryStream(44 + 2 * n);
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.ASCII, leaveOpen: true))
+        {
+            w.Write("RIFF"u8);
+            w.Write(36 + 2 * n);
+            w.Write("WAVEfmt "u8);
+            w.Write(16);
+            w.Write((short)1);
+            w.Write((short)1);
+            w.Write(sampleRate);
+            w.Write(2 * sampleRate);
+            w.Write((short)2);
+            w.Write((short)16);
+            w.Write("data"u8);
+            w.Write(2 * n);
+            double phase = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double t = (double)i / sampleRate;
+                phase += 2 * Math.PI * (140 + 16 * t) / sampleRate;
+                double v = 0;
+                for (int h = 1; h <= 10; h++)
+                {
+                    v += Math.Sin(h * phase) / h;
+                }
+
+                double envelope = 0.5 - 0.5 * Math.Cos(2 * Math.PI * 4 * t);
+                w.Write((short)Math.Round(6000 * envelope * v));
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

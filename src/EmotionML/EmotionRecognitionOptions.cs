@@ -8,4 +8,12 @@ public sealed class EmotionRecognitionOptions
 
     /// <summary>Engine settings (audio limits, silence threshold).</summary>
     public EngineOptions Engine { get; set; } = new();
+
+    /// <summary>
+    /// Whether a host (ASP.NET Core, the generic host) loads the model and runs <see cref="EmotionEngine.WarmUp"/>
+    /// when it starts (default <c>true</c>): a missing or corrupt model then stops start-up with its error instead of
+    /// failing the first request, and the first request does not pay for loading and compiling (about half a second
+    /// with the default model). <c>false</c>: loaded on first use. Without a host, the engine is always loaded on first use.
+    /// </summary>
+    public bool LoadAtStartup { get; set; } = true;
 }

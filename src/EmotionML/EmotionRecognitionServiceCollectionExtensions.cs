@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace EmotionML;
@@ -8,8 +9,9 @@ namespace EmotionML;
 public static class EmotionRecognitionServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers one shared, thread-safe <see cref="EmotionEngine"/> (a singleton, loaded on first use and
-    /// disposed with the container), configured through <see cref="EmotionRecognitionOptions"/>.
+    /// Registers one shared, thread-safe <see cref="EmotionEngine"/> (a singleton disposed with the container),
+    /// configured through <see cref="EmotionRecognitionOptions"/>. Under a host it is loaded and warmed up when the
+    /// host starts (<see cref="EmotionRecognitionOptions.LoadAtStartup"/>); otherwise on first use.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the model path and engine options; omit for the default model.</param>
@@ -33,6 +35,23 @@ public static class EmotionRecognitionServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<EmotionRecognitionOptions>>().Value;
             return options.ModelPath is null ? EmotionEngine.LoadDefault(options.Engine) : EmotionEngine.Load(options.ModelPath, options.Engine);
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EngineStartup>());
         return services;
+    }
+
+    /// <summary>Loads and warms the engine when the host starts, unless <see cref="EmotionRecognitionOptions.LoadAtStartup"/> is off.</summary>
+    private sealed class EngineStartup(IServiceProvider services, IOptions<EmotionRecognitionOptions> options) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (options.Value.LoadAtStartup)
+            {
+                services.GetRequiredService<EmotionEngine>().WarmUp(cancellationToken);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -33,6 +33,15 @@ public sealed class HelpTests
         Assert.Contains("--cnn-seeds", stdout);
         Assert.Contains("compact+wide", stdout);
         Assert.Contains("--cnn-crops", stdout);
+        Assert.Contains("--calibrate-on", stdout);
+    }
+
+    [Fact]
+    public void Calibrating_on_the_nested_evaluation_needs_one()
+    {
+        var (code, _, stderr) = CliRunner.Run("train", "--data", Path.Combine(TestData.SharedData.RootPath, "data", "emodb"), "--nested", "false", "--calibrate-on", "nested", "--out", Path.Combine(Path.GetTempPath(), "never.emlmodel"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("--calibrate-on nested needs the nested evaluation", stderr.Replace("\n", " "));
     }
 
     [Theory]
@@ -41,6 +50,7 @@ public sealed class HelpTests
     [InlineData("--cnn-seeds", "0", "--cnn-seeds 1 to 8")]
     [InlineData("--cnn-width", "huge", "--cnn-width compact, wide or compact+wide")]
     [InlineData("--cnn-crops", "0", "--cnn-crops 1 to 16")]
+    [InlineData("--calibrate-on", "test", "--calibrate-on must be auto, search or nested")]
     public void An_invalid_setting_is_one_error_line_naming_the_option(string option, string value, string message)
     {
         var (code, stdout, stderr) = CliRunner.Run("train", "--data", Path.Combine(TestData.SharedData.RootPath, "data", "emodb"), option, value, "--out", Path.Combine(Path.GetTempPath(), "never.emlmodel"));

@@ -40,7 +40,7 @@ public sealed class InfoCommand : Command<InfoCommand.Settings>
         Row("speaker normalisation", m.SpeakerNormalization is { } norm ? string.Create(CultureInfo.InvariantCulture, $"yes, shrinkage τ = {norm.Shrinkage:G3} (needs a profile from other clips of the same speaker at prediction time)") : "no");
         Row("features", $"{m.SchemaName} v{m.SchemaVersion}, {m.SchemaColumns.Count} columns, fingerprint {m.SchemaFingerprint}");
         Row("CNN", m.Cnn is { } cnn
-            ? string.Create(CultureInfo.InvariantCulture, $"imported ONNX on log-mel (fingerprint {cnn.LogMelFingerprint}), weight {cnn.Weight:0.0#} of the probabilities{(cnn.Weight >= 1 ? " (the CNN alone)" : "")}; chosen by {cnn.Selection}")
+            ? string.Create(CultureInfo.InvariantCulture, $"imported ONNX on log-mel (fingerprint {cnn.LogMelFingerprint}), weight {cnn.Weight:0.0#} of the probabilities{(cnn.Weight >= 1 ? " (the CNN alone)" : "")}{(cnn.CnnAloneOutOfDomain ? "; the CNN alone for clips the domain check flags" : "")}; chosen by {cnn.Selection}")
             : "none (trees on the pooled vector)");
         Row("training data", $"{m.TrainingData.Corpus}: {m.TrainingData.Items} clips, {m.TrainingData.Speakers.Count} speakers ({m.TrainingData.Source})");
         Row("nested estimate", v.Nested is { } n

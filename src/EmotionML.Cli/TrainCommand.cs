@@ -55,7 +55,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             }
             else
             {
-                cnnOptions = new CnnTrainingOptions { Epochs = settings.CnnEpochs, Width = settings.CnnWidth, Warp = settings.CnnWarp, Refit = settings.CnnRefit, Precision = settings.CnnPrecision, Seeds = settings.CnnSeeds, TestCrops = settings.CnnCrops, Seed = settings.Seed, Threads = settings.Threads, ClipLimit = settings.CnnLimit };
+                cnnOptions = new CnnTrainingOptions { Epochs = settings.CnnEpochs, Width = settings.CnnWidth, Warp = settings.CnnWarp, Refit = settings.CnnRefit, CnnAloneOutOfDomain = settings.CnnOutOfDomain == "cnn", Precision = settings.CnnPrecision, Seeds = settings.CnnSeeds, TestCrops = settings.CnnCrops, Seed = settings.Seed, Threads = settings.Threads, ClipLimit = settings.CnnLimit };
                 if (settings.Cache is { } cacheRoot)
                 {
                     cnnOptions = cnnOptions with { CacheDirectory = Path.Combine(cacheRoot, "cnn") };

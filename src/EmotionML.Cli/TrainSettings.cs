@@ -125,6 +125,12 @@ public sealed class TrainSettings : CorpusSettings
     [Description("Train each CNN on at most N clips (smoke runs only)")]
     public int? CnnLimit { get; set; }
 
+    /// <summary>How a blend scores clips its domain check flags.</summary>
+    [CommandOption("--cnn-out-of-domain <HOW>")]
+    [Description("How a tree + CNN blend scores clips its domain check flags (pooled features unlike the training data's): cnn (default: the CNN alone, whose input is normalised per clip) or blend")]
+    [DefaultValue("cnn")]
+    public string CnnOutOfDomain { get; set; } = "cnn";
+
     /// <summary>Where the shipped model's temperature is fitted.</summary>
     [CommandOption("--calibrate-on <WHERE>")]
     [Description("Where the shipped model's temperature is fitted: search (the final search's own held-out clips: its trees' out-of-fold predictions, or for a blend the 3 selection speakers' clips), nested (the nested evaluation's held-out predictions of every clip; its estimate cross-fitted over the outer folds) or auto (default: nested when the nested evaluation ran and the model carries a CNN, search otherwise)")]
@@ -169,6 +175,11 @@ public sealed class TrainSettings : CorpusSettings
             || CnnPrecision is not ("fp32" or "bf16" or "auto") || CnnSeeds is < 1 or > CnnTrainingOptions.MaxSeeds || CnnCrops is < 1 or > 16)
         {
             return ValidationResult.Error($"--cnn must be auto, on or off; --cnn-width compact, wide or compact+wide; --cnn-epochs and --cnn-limit at least 1; --cnn-warp between 0 and {CnnTrainingOptions.MaxWarp.ToString(CultureInfo.InvariantCulture)}; --cnn-precision fp32, bf16 or auto; --cnn-seeds 1 to {CnnTrainingOptions.MaxSeeds}; --cnn-crops 1 to 16.");
+        }
+
+        if (CnnOutOfDomain is not ("cnn" or "blend"))
+        {
+            return ValidationResult.Error("--cnn-out-of-domain must be cnn or blend.");
         }
 
         if (CalibrateOn is not ("auto" or "search" or "nested"))

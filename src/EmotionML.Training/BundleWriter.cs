@@ -170,8 +170,8 @@ public static class BundleWriter
         if (result.Cnn is { } blend)
         {
             string chosen = blend.Weight switch { 0 => "the tree model alone", 1 => "the CNN alone", _ => string.Create(inv, $"a blend, {blend.Weight:0.0} CNN + {1 - blend.Weight:0.0} tree") };
-            description.Add(string.Create(inv, $"**CNN candidates**: a log-mel CNN trained on the training speakers except {string.Join(", ", blend.SelectionSpeakers)}{(blend.Refit ? ", then again on all training speakers for the model (refit: " : " (")}{(blend.CnnReused ? "reused from the trainer's cache, " : "")}{blend.CnnTrainingSeconds ?? double.NaN:F0} s of training); on those speakers {metric} was tree {blend.WeightScores["0.0"]:F3}, CNN {blend.WeightScores["1.0"]:F3}; shipped: {chosen}"));
-            context["cnn"] = new { weight = blend.Weight, selectionSpeakers = blend.SelectionSpeakers, weightScores = blend.WeightScores, trainingSeconds = blend.CnnTrainingSeconds, refit = blend.Refit };
+            description.Add(string.Create(inv, $"**CNN candidates**: a log-mel CNN trained on the training speakers except {string.Join(", ", blend.SelectionSpeakers)}{(blend.Refit ? ", then again on all training speakers for the model (refit: " : " (")}{(blend.CnnReused ? "reused from the trainer's cache, " : "")}{blend.CnnTrainingSeconds ?? double.NaN:F0} s of training); on those speakers {metric} was tree {blend.WeightScores["0.0"]:F3}, CNN {blend.WeightScores["1.0"]:F3}; shipped: {chosen}{(result.Model.CnnAloneOutOfDomain ? ", the CNN alone for clips the domain check flags" : "")}"));
+            context["cnn"] = new { weight = blend.Weight, selectionSpeakers = blend.SelectionSpeakers, weightScores = blend.WeightScores, trainingSeconds = blend.CnnTrainingSeconds, refit = blend.Refit, cnnAloneOutOfDomain = result.Model.CnnAloneOutOfDomain };
         }
 
         if (nested?.Families is { } families)

@@ -76,7 +76,8 @@ public sealed record AccuracyResponse(string Protocol, bool Nested, double Accur
 /// <summary>The imported CNN on log-mel spectrograms that a model blends with its trees (or is, at weight 1).</summary>
 /// <param name="Weight">The CNN's share of the probabilities: 1 for the CNN alone, otherwise the trees have the rest.</param>
 /// <param name="Selection">How the weight was chosen (which speakers, which metric), or a note for an imported model.</param>
-public sealed record CnnResponse(double Weight, string Selection);
+/// <param name="CnnAloneOutOfDomain">Whether clips the domain check flags are scored by the CNN alone.</param>
+public sealed record CnnResponse(double Weight, string Selection, bool CnnAloneOutOfDomain = false);
 
 /// <summary>How the probabilities were calibrated.</summary>
 /// <param name="Method">The method (temperature scaling).</param>

@@ -63,7 +63,7 @@ internal sealed class ModelInfoProvider
             new TrainingDataResponse(data.Corpus, data.Items, data.Speakers.Count),
             accuracy,
             calibration,
-            manifest.Cnn is { } cnn ? new CnnResponse(cnn.Weight, cnn.Selection) : null,
+            manifest.Cnn is { } cnn ? new CnnResponse(cnn.Weight, cnn.Selection, cnn.CnnAloneOutOfDomain) : null,
             normalization,
             new SchemaResponse(manifest.SchemaName, manifest.SchemaVersion, manifest.SchemaFingerprint, manifest.SchemaColumns.Count),
             confusionUrl);

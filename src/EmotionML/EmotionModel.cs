@@ -25,7 +25,7 @@ public sealed class EmotionModel : IDisposable
     private int _ownsCnn;
     private int _disposed;
 
-    private EmotionModel(MLContext ml, ITransformer? transformer, FeatureSchema schema, IReadOnlyList<string> labels, SpeakerNormalization? normalization, ModelManifest? manifest, ProbabilityCalibration? calibration = null, DomainModel? domain = null, CnnModel? cnn = null, double cnnWeight = 0, bool ownsCnn = true)
+    private EmotionModel(MLContext ml, ITransformer? transformer, FeatureSchema schema, IReadOnlyList<string> labels, SpeakerNormalization? normalization, ModelManifest? manifest, ProbabilityCalibration? calibration = null, DomainModel? domain = null, CnnModel? cnn = null, double cnnWeight = 0, bool ownsCnn = true, bool cnnAloneOutOfDomain = false)
     {
         if (calibration is not null && !(calibration.Temperature > 0 && double.IsFinite(calibration.Temperature)))
         {
@@ -75,6 +75,7 @@ public sealed class EmotionModel : IDisposable
             Cnn = cnn;
             CnnWeight = cnnWeight;
             _ownsCnn = ownsCnn ? 1 : 0;
+            CnnAloneOutOfDomain = cnnAloneOutOfDomain && transformer is not null && domain is not null && cnnWeight < 1;
         }
 
         if (transformer is not null)
@@ -112,6 +113,13 @@ public sealed class EmotionModel : IDisposable
 
     /// <summary>The CNN's share of the blended probabilities: 0 without a CNN, 1 for the CNN alone.</summary>
     public double CnnWeight { get; }
+
+    /// <summary>
+    /// For a blend with a domain check: whether a clip the check flags (its pooled vector unlike the training data's,
+    /// where the tree model extrapolates) is scored by the CNN alone, whose input is normalised per clip and band.
+    /// Clips within the training data's range get the blend. False for other models.
+    /// </summary>
+    public bool CnnAloneOutOfDomain { get; }
 
     /// <summary>Whether predictions need the clip's log-mel spectrogram (computed by <see cref="CnnModel.LogMel"/>).</summary>
     public bool RequiresLogMel => Cnn is not null;
@@ -164,7 +172,7 @@ public sealed class EmotionModel : IDisposable
         var cnn = bundle.LoadCnn(cnnTestCrops);
         try
         {
-            return new EmotionModel(ml, bundle.ModelBytes is null ? null : bundle.LoadModel(ml), m.Schema, m.Labels, m.SpeakerNormalization, m, m.Calibration, bundle.LoadDomain(), cnn, m.Cnn?.Weight ?? 0);
+            return new EmotionModel(ml, bundle.ModelBytes is null ? null : bundle.LoadModel(ml), m.Schema, m.Labels, m.SpeakerNormalization, m, m.Calibration, bundle.LoadDomain(), cnn, m.Cnn?.Weight ?? 0, cnnAloneOutOfDomain: m.Cnn?.CnnAloneOutOfDomain ?? false);
         }
         catch
         {
@@ -204,6 +212,23 @@ public sealed class EmotionModel : IDisposable
     }
 
     /// <summary>
+    /// This blend with clips its domain check flags scored by the CNN alone (<paramref name="cnnAlone"/> true) or by the
+    /// blend like the others (false): the same pipeline, CNN, calibration and domain check, whose ownership moves to
+    /// the returned model. Only a blend with a domain check can use the CNN alone out of domain.
+    /// </summary>
+    /// <param name="cnnAlone">Whether flagged clips get the CNN alone.</param>
+    /// <exception cref="InvalidOperationException"><paramref name="cnnAlone"/> is true and the model is not a blend with a domain check.</exception>
+    public EmotionModel WithCnnAloneOutOfDomain(bool cnnAlone)
+    {
+        if (cnnAlone && (Cnn is null || _transformer is null || Domain is null || CnnWeight >= 1))
+        {
+            throw new InvalidOperationException("Only a blend of a tree model and a CNN with a domain check can score out-of-domain clips by the CNN alone.");
+        }
+
+        return new(_ml, _transformer, Schema, Labels, SpeakerNormalization, Manifest, Calibration, Domain, Cnn, CnnWeight, Interlocked.Exchange(ref _ownsCnn, 0) != 0, cnnAlone);
+    }
+
+    /// <summary>
     /// Wraps a fitted ML.NET pipeline whose input is a <c>Features</c> vector (and an unused <c>Label</c> string)
     /// and whose output is a <c>Score</c> vector with one value per label, in label order.
     /// </summary>
@@ -227,7 +252,7 @@ public sealed class EmotionModel : IDisposable
     /// <param name="domain">The domain check, or null.</param>
     /// <remarks>The CNN, when there is one, is shared; disposing the returned model disposes it (ownership moves to it).</remarks>
     public EmotionModel WithCalibration(ProbabilityCalibration? calibration, DomainModel? domain) =>
-        new(_ml, _transformer, Schema, Labels, SpeakerNormalization, Manifest, calibration, domain, Cnn, CnnWeight, Interlocked.Exchange(ref _ownsCnn, 0) != 0);
+        new(_ml, _transformer, Schema, Labels, SpeakerNormalization, Manifest, calibration, domain, Cnn, CnnWeight, Interlocked.Exchange(ref _ownsCnn, 0) != 0, CnnAloneOutOfDomain);
 
     /// <summary>Probabilities (calibrated), and the domain check when the model has one, for one vector.</summary>
     /// <param name="features">The pooled feature vector.</param>
@@ -240,14 +265,14 @@ public sealed class EmotionModel : IDisposable
     /// <param name="speaker">The speaker's profile (required when <see cref="RequiresSpeakerProfile"/>).</param>
     public ModelOutput Predict(float[]? features, LogMelSpectrogram? logMel, SpeakerProfile? speaker = null)
     {
-        var probabilities = Calibrate(Uncalibrated(features, logMel, speaker));
         if (Domain is not { } domain || features is null)
         {
-            return new ModelOutput(probabilities, null, null);
+            return new ModelOutput(Calibrate(Uncalibrated(features, logMel, speaker, inDomain: true)), null, null);
         }
 
         double distance = domain.Distance(features);
-        return new ModelOutput(probabilities, distance, domain.IsInDomain(distance));
+        bool inDomain = domain.IsInDomain(distance);
+        return new ModelOutput(Calibrate(Uncalibrated(features, logMel, speaker, inDomain)), distance, inDomain);
     }
 
     /// <summary>A speaker's profile from label-free clips of the speaker (feature vectors).</summary>
@@ -262,7 +287,7 @@ public sealed class EmotionModel : IDisposable
     /// <summary>The probability of every label (in <see cref="Labels"/> order, summing to 1) for one vector.</summary>
     /// <param name="features">The pooled feature vector.</param>
     /// <param name="speaker">The speaker's profile (required when <see cref="RequiresSpeakerProfile"/>).</param>
-    public float[] PredictProbabilities(float[] features, SpeakerProfile? speaker = null) => Calibrate(Uncalibrated(features, null, speaker));
+    public float[] PredictProbabilities(float[] features, SpeakerProfile? speaker = null) => Calibrate(Uncalibrated(features, null, speaker, inDomain: true));
 
     /// <summary>Probabilities (calibrated) for a batch of vectors through one ML.NET transform (the same values as one by one).</summary>
     /// <param name="features">The vectors.</param>
@@ -291,7 +316,7 @@ public sealed class EmotionModel : IDisposable
         }
 
         var (tree, cnn) = PredictComponents(features, speakers, logMels);
-        return Enumerable.Range(0, features.Count).Select(i => Blend(tree?[i], cnn?[i])).ToArray();
+        return Enumerable.Range(0, features.Count).Select(i => CnnAloneOutOfDomain && !Domain!.IsInDomain(Domain.Distance(features[i])) ? cnn![i] : Blend(tree?[i], cnn?[i])).ToArray();
     }
 
     /// <summary>The tree pipeline's and the CNN's probabilities (uncalibrated, label order) separately; null for a part the model lacks.</summary>
@@ -341,12 +366,15 @@ public sealed class EmotionModel : IDisposable
         }
     }
 
-    /// <summary>One clip's probabilities before calibration: the tree's, the CNN's, or their blend.</summary>
-    private float[] Uncalibrated(float[]? features, LogMelSpectrogram? logMel, SpeakerProfile? speaker)
+    /// <summary>
+    /// One clip's probabilities before calibration: the tree's, the CNN's, or their blend (the CNN's alone for a clip
+    /// out of domain when <see cref="CnnAloneOutOfDomain"/>; the tree part is then not computed).
+    /// </summary>
+    private float[] Uncalibrated(float[]? features, LogMelSpectrogram? logMel, SpeakerProfile? speaker, bool inDomain)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         float[]? tree = null;
-        if (_pool is not null && CnnWeight < 1)
+        if (_pool is not null && CnnWeight < 1 && (inDomain || !CnnAloneOutOfDomain))
         {
             var input = Prepare(features ?? throw new ArgumentNullException(nameof(features)), speaker);
             tree = ToProbabilities(_pool.Predict(new FeatureInput { Features = input, Label = Labels[0] }).Score);

@@ -96,6 +96,7 @@ public sealed class ModelBundle
             Cnn = cnn is null ? null : (manifest.Cnn ?? new CnnSummary { Selection = "imported as it is" }) with
             {
                 Weight = model.CnnWeight,
+                CnnAloneOutOfDomain = model.CnnAloneOutOfDomain,
                 OnnxSha256 = Convert.ToHexStringLower(SHA256.HashData(cnn.OnnxBytes)),
                 LogMelFingerprint = cnn.Sidecar.LogMel.Fingerprint,
             },

@@ -89,6 +89,9 @@ public sealed record CnnSummary
 
     /// <summary>The selection metric per candidate weight on the selection speakers (weight → score), when chosen by training.</summary>
     public IReadOnlyDictionary<string, double> WeightScores { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Whether clips the domain check flags are scored by the CNN alone (<see cref="EmotionModel.CnnAloneOutOfDomain"/>); false in bundles written before it existed.</summary>
+    public bool CnnAloneOutOfDomain { get; init; }
 }
 
 /// <summary>The out-of-domain check a bundle carries (its matrix is the bundle's <c>domain.bin</c>).</summary>

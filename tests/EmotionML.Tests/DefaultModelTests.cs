@@ -31,4 +31,53 @@ public sealed class DefaultModelTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => EmotionEngine.LoadDefault(new EngineOptions { CnnTestCrops = 0 }));
     }
+
+    [Fact]
+    public void Clips_the_domain_check_flags_are_scored_by_the_CNN_alone_and_others_by_the_blend()
+    {
+        using var engine = EmotionEngine.LoadDefault();
+        var model = engine.Model;
+        Assert.True(model.CnnAloneOutOfDomain);
+        Assert.True(engine.Bundle.Manifest.Cnn!.CnnAloneOutOfDomain);
+        var decoder = new Audio.AudioDecoder();
+        var extractor = new Features.SpeechFeatureExtractor(Features.FeatureOptions.Default);
+
+        // An EmoDB clip (another corpus: flagged) and a RAVDESS clip (passes): each scored as the policy says.
+        foreach (var (path, expectInDomain) in new[] { (Directory.GetFiles(SharedData.EmoDbDir, "*.wav").Order(StringComparer.Ordinal).First(), false), (Sample, true) })
+        {
+            var clip = decoder.Decode(path);
+            var features = extractor.Extract(clip.Samples, clip.SampleRate).Values;
+            var logMel = model.Cnn!.LogMel.Extract(clip);
+            var output = model.Predict(features, logMel);
+            Assert.Equal(expectInDomain, output.InDomain);
+            var (tree, cnn) = model.PredictComponents([features], null, [logMel]);
+            var expected = expectInDomain
+                ? tree![0].Select((t, j) => (float)((1 - model.CnnWeight) * t + model.CnnWeight * cnn![0][j])).ToArray()
+                : cnn![0];
+            model.Calibration!.Apply(expected);
+            Assert.Equal(expected, output.Probabilities, (a, b) => Math.Abs(a - b) < 1e-6);
+            // The batch path (what evaluation and reports score with) agrees.
+            Assert.Equal(output.Probabilities, model.PredictProbabilities([features], null, [logMel])[0], (a, b) => Math.Abs(a - b) < 1e-6);
+            Assert.Equal(output.Probabilities, engine.Predict(File.OpenRead(path)).Scores.Values, (a, b) => Math.Abs(a - b) < 1e-6);
+        }
+
+        // The same model blending every clip: the flagged clip then gets the blend, and the setting survives a bundle.
+        using var blendAll = EmotionModel.Load(engine.Bundle).WithCnnAloneOutOfDomain(false);
+        Assert.False(blendAll.CnnAloneOutOfDomain);
+        using var saved = new MemoryStream();
+        ModelBundle.Create(blendAll, engine.Bundle.Manifest).Save(saved);
+        saved.Position = 0;
+        Assert.False(ModelBundle.Load(saved).Manifest.Cnn!.CnnAloneOutOfDomain);
+        var emodb = decoder.Decode(Directory.GetFiles(SharedData.EmoDbDir, "*.wav").Order(StringComparer.Ordinal).First());
+        var f = extractor.Extract(emodb.Samples, emodb.SampleRate).Values;
+        var lm = blendAll.Cnn!.LogMel.Extract(emodb);
+        var (t0, c0) = blendAll.PredictComponents([f], null, [lm]);
+        var blended = t0![0].Select((t, j) => (float)((1 - blendAll.CnnWeight) * t + blendAll.CnnWeight * c0![0][j])).ToArray();
+        blendAll.Calibration!.Apply(blended);
+        Assert.Equal(blended, blendAll.Predict(f, lm).Probabilities, (a, b) => Math.Abs(a - b) < 1e-6);
+
+        // Only a blend with a domain check can have the setting.
+        using var cnnOnly = EmotionModel.FromCnn(CnnModel.Load(Path.Combine(SharedData.RepositoryRoot, "artifacts", "cnn", "ravdess", "model.onnx")));
+        Assert.Throws<InvalidOperationException>(() => cnnOnly.WithCnnAloneOutOfDomain(true));
+    }
 }

@@ -12,8 +12,9 @@ namespace EmotionML.Training.AutoML;
 /// the best search metric wins (0: the tree alone, 1: the CNN alone; ties go to the lower log-loss). The blend's
 /// temperature is fitted on the same clips. With <see cref="CnnTrainingOptions.Refit"/>, once the weight is chosen
 /// the CNN is trained again, same recipe and seed, on all the training speakers (the selection speakers included),
-/// and that CNN is the one blended and shipped at the chosen weight and temperature. No clip outside the training
-/// data given is used by any step.
+/// and that CNN is the one blended and shipped at the chosen weight and temperature. With
+/// <see cref="CnnTrainingOptions.CnnAloneOutOfDomain"/> (the default) the blend scores clips its domain check flags by
+/// the CNN alone. No clip outside the training data given is used by any step.
 /// </summary>
 internal static class CnnBlending
 {
@@ -95,6 +96,13 @@ internal static class CnnBlending
 
             var blend = tree.WithCnn(cnn, bestWeight, calibration);
             tree.Dispose(); // its pipeline lives on in the blend; only its engine pool goes
+            if (options.CnnAloneOutOfDomain && bestWeight < 1 && blend.Domain is not null)
+            {
+                var aware = blend.WithCnnAloneOutOfDomain(true);
+                blend.Dispose(); // the CNN's ownership moved to the new model
+                blend = aware;
+            }
+
             return (blend, result);
         }
         catch

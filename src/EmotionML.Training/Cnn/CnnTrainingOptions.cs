@@ -87,6 +87,13 @@ public sealed record CnnTrainingOptions
     /// </summary>
     public bool Refit { get; init; }
 
+    /// <summary>
+    /// Whether a blend scores the clips its domain check flags by the CNN alone (default true:
+    /// <see cref="EmotionModel.CnnAloneOutOfDomain"/>; the weight is chosen as before, on the selection speakers'
+    /// blends). False: every clip gets the blend. artifacts/README.md (session 15) records why and what it changed.
+    /// </summary>
+    public bool CnnAloneOutOfDomain { get; init; } = true;
+
     /// <summary>Only the first N training clips (smoke tests); null for all.</summary>
     public int? ClipLimit { get; init; }
 

@@ -45,7 +45,8 @@
     if (model.cnn && model.cnn.weight >= 1) {
       add("Model", "a CNN on the log-mel spectrogram (imported ONNX)");
     } else if (model.cnn) {
-      add("Model", `${model.trainer} on pooled features (${percent(1 - model.cnn.weight)}) blended with a CNN on the log-mel spectrogram (${percent(model.cnn.weight)})`);
+      add("Model", `${model.trainer} on pooled features (${percent(1 - model.cnn.weight)}) blended with a CNN on the log-mel spectrogram (${percent(model.cnn.weight)})`
+        + (model.cnn.cnnAloneOutOfDomain ? "; the CNN alone for recordings unlike the training data" : ""));
       add("Blend chosen", model.cnn.selection);
     } else {
       add("Model", `${model.trainer} on pooled features`);

@@ -68,6 +68,11 @@ public sealed class CnnCommandTests : IDisposable
         Assert.Contains("best weight", run.StdErr);
         var report = File.ReadAllText(Path.Combine(_temp, "m.report", "report.md"));
         Assert.Contains("CNN candidates", report);
+        // A blend (0 < weight < 1) scores clips its domain check flags by the CNN alone (--cnn-out-of-domain cnn, the default).
+        if (ModelBundle.Load(model).Manifest.Cnn is { } cnn)
+        {
+            Assert.Equal(cnn.Weight is > 0 and < 1, cnn.CnnAloneOutOfDomain);
+        }
         var predict = CliRunner.Run("predict", Directory.GetFiles(data).First(), "--model", model);
         Assert.True(predict.ExitCode == 0, predict.StdErr);
     }

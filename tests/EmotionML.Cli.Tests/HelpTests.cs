@@ -34,6 +34,7 @@ public sealed class HelpTests
         Assert.Contains("compact+wide", stdout);
         Assert.Contains("--cnn-crops", stdout);
         Assert.Contains("--calibrate-on", stdout);
+        Assert.Contains("--cnn-out-of-domain", stdout);
     }
 
     [Fact]
@@ -51,6 +52,7 @@ public sealed class HelpTests
     [InlineData("--cnn-width", "huge", "--cnn-width compact, wide or compact+wide")]
     [InlineData("--cnn-crops", "0", "--cnn-crops 1 to 16")]
     [InlineData("--calibrate-on", "test", "--calibrate-on must be auto, search or nested")]
+    [InlineData("--cnn-out-of-domain", "trees", "--cnn-out-of-domain must be cnn or blend")]
     public void An_invalid_setting_is_one_error_line_naming_the_option(string option, string value, string message)
     {
         var (code, stdout, stderr) = CliRunner.Run("train", "--data", Path.Combine(TestData.SharedData.RootPath, "data", "emodb"), option, value, "--out", Path.Combine(Path.GetTempPath(), "never.emlmodel"));

@@ -8,9 +8,16 @@ namespace EmotionML.Cli;
 /// <summary>Writes per-file feature vectors as JSON or CSV.</summary>
 internal static class FeatureWriter
 {
-    public static void WriteJson(Stream output, IReadOnlyList<FileFeatureResult> results, FeatureSchema schema)
+    /// <summary>
+    /// One object per file (path, schema, rate, duration and the named features, or the error). Indented for a person
+    /// reading a terminal; compact (one line, about a third smaller) when <paramref name="indented"/> is false, as for
+    /// a file. The column names are encoded once, and the writer hands its buffer to the stream every 64 KB rather
+    /// than holding the whole document.
+    /// </summary>
+    public static void WriteJson(Stream output, IReadOnlyList<FileFeatureResult> results, FeatureSchema schema, bool indented = true)
     {
-        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        var names = schema.Columns.Select(c => JsonEncodedText.Encode(c)).ToArray();
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented });
         json.WriteStartArray();
         foreach (var r in results)
         {
@@ -24,7 +31,7 @@ internal static class FeatureWriter
                 json.WriteStartObject("features");
                 for (int i = 0; i < vector.Values.Length; i++)
                 {
-                    json.WriteNumber(schema.Columns[i], vector.Values[i]);
+                    json.WriteNumber(names[i], vector.Values[i]);
                 }
 
                 json.WriteEndObject();
@@ -35,6 +42,10 @@ internal static class FeatureWriter
             }
 
             json.WriteEndObject();
+            if (json.BytesPending > 1 << 16)
+            {
+                json.Flush();
+            }
         }
 
         json.WriteEndArray();

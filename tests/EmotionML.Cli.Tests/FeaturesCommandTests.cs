@@ -56,6 +56,12 @@ public sealed class FeaturesCommandTests : IDisposable
         Assert.False(items[1].TryGetProperty("features", out _));
         Assert.True(items[0].TryGetProperty("features", out _) && items[2].TryGetProperty("features", out _));
         Assert.Equal(["features.json"], Directory.GetFiles(Path.GetDirectoryName(output)!).Select(Path.GetFileName));
+
+        // A file gets compact JSON (one line), the terminal indented JSON: the same document.
+        Assert.Single(File.ReadAllText(output).TrimEnd('\n').Split('\n'));
+        var (_, indented, _) = CliRunner.Run("features", folder, "--threads", "2");
+        Assert.True(indented.Split('\n').Length > 100);
+        Assert.Equal(JsonSerializer.Serialize(JsonDocument.Parse(indented).RootElement), JsonSerializer.Serialize(doc.RootElement));
     }
 
     [Fact]

@@ -5,16 +5,16 @@ using Spectre.Console.Cli;
 
 namespace EmotionML.Cli;
 
-/// <summary><c>emotionml info MODEL</c>: what a bundle holds.</summary>
+/// <summary><c>emotionml info [MODEL]</c>: what a bundle holds (the default model's without one).</summary>
 public sealed class InfoCommand : Command<InfoCommand.Settings>
 {
     /// <summary>Arguments.</summary>
     public sealed class Settings : CommandSettings
     {
-        /// <summary>The bundle.</summary>
-        [CommandArgument(0, "<model>")]
-        [Description("A model bundle")]
-        public string Model { get; set; } = "";
+        /// <summary>The bundle, or null for the default model.</summary>
+        [CommandArgument(0, "[model]")]
+        [Description("A model bundle (default: the model embedded in EmotionML, which predict uses without --model)")]
+        public string? Model { get; set; }
     }
 
     /// <inheritdoc />
@@ -23,11 +23,11 @@ public sealed class InfoCommand : Command<InfoCommand.Settings>
         ModelBundle bundle;
         try
         {
-            bundle = ModelBundle.Load(settings.Model);
+            bundle = settings.Model is { } path ? ModelBundle.Load(path) : EmotionEngine.LoadDefaultBundle();
         }
         catch (ModelBundleException ex)
         {
-            ConsoleOutput.Errors.MarkupLineInterpolated($"[red]error:[/] {settings.Model}: {ex.Message}");
+            ConsoleOutput.Errors.MarkupLineInterpolated($"[red]error:[/] {settings.Model ?? "the default model"}: {ex.Message}");
             return 2;
         }
 

@@ -96,11 +96,15 @@ public sealed class EmotionEngine : IDisposable
 
     /// <summary>Loads the default model embedded in this package (RAVDESS, 8 classes; see the package README for its accuracy).</summary>
     /// <param name="options">Engine settings.</param>
-    public static EmotionEngine LoadDefault(EngineOptions? options = null)
+    public static EmotionEngine LoadDefault(EngineOptions? options = null) => new(LoadDefaultBundle(), options);
+
+    /// <summary>The default model's bundle (manifest, validation figures, report data) without loading the model itself.</summary>
+    /// <exception cref="ModelBundleException">This build has no default model embedded.</exception>
+    public static ModelBundle LoadDefaultBundle()
     {
         using var stream = typeof(EmotionEngine).Assembly.GetManifestResourceStream(DefaultModelResource)
             ?? throw new ModelBundleException("The default model is not embedded in this build of EmotionML.");
-        return Load(stream, options);
+        return ModelBundle.Load(stream);
     }
 
     /// <summary>Recognises the emotion in encoded audio (WAV, MP3, Ogg Vorbis; FLAC/M4A/Opus with ffmpeg).</summary>

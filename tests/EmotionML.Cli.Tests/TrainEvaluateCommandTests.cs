@@ -173,4 +173,15 @@ public sealed class TrainEvaluateCommandTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("not a valid archive", stderr);
     }
+
+    [Fact]
+    public void Info_without_a_model_describes_the_default_one_that_predict_uses()
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("info");
+        Assert.True(exit == 0, stderr);
+        var manifest = EmotionEngine.LoadDefaultBundle().Manifest;
+        Assert.Contains(string.Join(", ", manifest.Labels), stdout);
+        Assert.Contains("nested estimate", stdout);
+        Assert.Contains(manifest.Validation.Nested!.Accuracy.ToString("F3", System.Globalization.CultureInfo.InvariantCulture), stdout);
+    }
 }

@@ -29,10 +29,12 @@ var folds = ml.MulticlassClassification.CrossValidate(data, pipeline, numberOfFo
 Console.WriteLine($"3-fold CV grouped by actor: accuracy {folds.Average(f => f.Metrics.MacroAccuracy):F3} (macro), {folds.Average(f => f.Metrics.MicroAccuracy):F3} (micro)");
 
 var model = pipeline.Fit(data);
-ml.Model.Save(model, data.Schema, "emotion-pipeline.zip");
+string saved = Path.Combine(Path.GetTempPath(), "emotion-pipeline.zip"); // not left in your working folder
+ml.Model.Save(model, data.Schema, saved);
+Console.WriteLine($"saved the fitted pipeline to {saved}");
 var reloaded = new MLContext();
 reloaded.ComponentCatalog.RegisterAssembly(typeof(SpeechTransformsCatalog).Assembly); // EmotionML's saved mappings
-var loaded = reloaded.Model.Load("emotion-pipeline.zip", out _);
+var loaded = reloaded.Model.Load(saved, out _);
 var engine = reloaded.Model.CreatePredictionEngine<Clip, Prediction>(loaded);
 Console.WriteLine($"{Path.GetFileName(clips[0].Path)}: predicted label key {engine.Predict(clips[0]).PredictedLabel}");
 

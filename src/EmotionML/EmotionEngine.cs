@@ -298,12 +298,16 @@ public sealed class EmotionEngine : IDisposable
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var wav = WarmUpClip(_extractor.Options.SampleRate);
-        var speaker = RequiresSpeakerProfile ? CreateSpeakerProfile([new MemoryStream(wav, writable: false)]) : null;
+        // Decoded with the default limits, not this engine's: the built-in clip must warm the path even where the
+        // engine only accepts shorter or smaller audio (the decoding code is the same either way).
+        using var decoded = WarmUpDecoder.DecodeRented(new MemoryStream(WarmUpClip(_extractor.Options.SampleRate), writable: false), cancellationToken);
+        var speaker = RequiresSpeakerProfile ? Model.CreateSpeakerProfile([Features(decoded.Samples, decoded.SampleRate)]) : null;
         cancellationToken.ThrowIfCancellationRequested();
-        Predict(new MemoryStream(wav, writable: false), speaker);
+        Predict(decoded.Samples, decoded.SampleRate, speaker);
         return watch.Elapsed;
     }
+
+    private static readonly AudioDecoder WarmUpDecoder = new();
 
     /// <summary>The warm-up clip: 2.5 s of a tone gliding 140 → 180 Hz with ten decaying harmonics, its loudness
     /// modulated at a syllable rate (4 Hz), as a mono 16-bit PCM WAV.</summary>

@@ -71,6 +71,11 @@ public sealed class DependencyInjectionTests(EngineFixture fixture) : IClassFixt
         engine.Dispose();
         Assert.Throws<ObjectDisposedException>(() => engine.WarmUp());
 
+        // An engine that accepts only shorter audio than the built-in clip still warms up (the clip is not user audio).
+        using var strict = EmotionEngine.LoadDefault(new EngineOptions { Audio = new Audio.AudioDecoderOptions { MaxDuration = TimeSpan.FromSeconds(1) } });
+        Assert.True(strict.WarmUp() > TimeSpan.Zero);
+        Assert.Throws<Audio.AudioDecodeException>(() => strict.Predict(new MemoryStream(EmotionEngine.WarmUpClip(16000))));
+
         // A speaker-normalised model warms up too (with a profile from the same clip).
         using var normalised = EmotionEngine.Load(fixture.NormalizedModelPath);
         Assert.True(normalised.RequiresSpeakerProfile);

@@ -69,8 +69,11 @@ if (agree < rows.Length * 0.995)
 
 Console.WriteLine(string.Create(inv, $"{rows.Length} held-out clips ({agree} top labels as the CSV's), {fold.Distinct().Count()} outer folds"));
 var nestedSummary = bundle.Manifest.Validation.Nested;
-void Report(string name, float[][] p) =>
-    Console.WriteLine(string.Create(inv, $"{name}: accuracy {ClassificationMetrics.Compute(labels, truth, p.Select(EmotionModel.ArgMax).ToArray()).Accuracy:F4}, macro-F1 {ClassificationMetrics.Compute(labels, truth, p.Select(EmotionModel.ArgMax).ToArray()).MacroF1:F4}, ECE raw {CalibrationMetrics.ExpectedCalibrationError(p, truth):F4}"));
+void Report(string name, float[][] p)
+{
+    var m = ClassificationMetrics.Compute(labels, truth, p.Select(EmotionModel.ArgMax).ToArray());
+    Console.WriteLine(string.Create(inv, $"{name}: accuracy {m.Accuracy:F4}, macro-F1 {m.MacroF1:F4}, ECE raw {CalibrationMetrics.ExpectedCalibrationError(p, truth):F4}"));
+}
 Report("as run", raw);
 bool cnnAlone = flag >= 0;
 if (cnnAlone)
@@ -85,17 +88,7 @@ if (cnnAlone)
         var heldItems = held.Select(j => indexOf[rows[j][0]]).ToHashSet();
         var subset = data.Subset(Enumerable.Range(0, data.Count).Where(i => !heldItems.Contains(i)).ToArray());
         var inner = SpeakerGroupedFolds.Balanced(subset.Speakers, Math.Min(5, subset.Speakers.Distinct().Count()), 0);
-        var distances = new List<double>();
-        for (int f = 0; f < inner.Count; f++)
-        {
-            var (fitOn, validation) = inner.Split(f);
-            var foldDomain = DomainModel.Fit(fitOn.Select(i => subset.Features[i]).ToArray());
-            distances.AddRange(validation.Select(i => foldDomain.Distance(subset.Features[i])));
-        }
-
-        distances.Sort();
-        double threshold = distances[Math.Clamp((int)Math.Ceiling(0.95 * distances.Count) - 1, 0, distances.Count - 1)];
-        var domain = DomainModel.Fit(Enumerable.Range(0, subset.Count).Select(i => subset.Features[i]).ToArray()).WithThreshold(threshold, 0.95);
+        var domain = DomainCheck.Fit(subset, inner, Enumerable.Range(0, subset.Count).ToArray());
         foreach (int j in held)
         {
             flagged[j] = !domain.IsInDomain(domain.Distance(data.Features[indexOf[rows[j][0]]]));

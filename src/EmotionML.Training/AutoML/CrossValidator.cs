@@ -82,27 +82,7 @@ internal sealed class CrossValidator
     {
         var truth = items.Select(i => _data.LabelIndex[i]).ToArray();
         var raw = items.Select(i => trial.OutOfFoldProbabilities[i]).ToArray();
-        var calibration = CalibrationMetrics.Fit(raw, truth);
-        var distances = new List<double>();
-        var set = items.ToHashSet();
-        for (int k = 0; k < _folds.Count; k++)
-        {
-            var (train, validation) = _folds.Split(k);
-            var fitOn = train.Where(set.Contains).Select(i => _data.Features[i]).ToArray();
-            var held = validation.Where(set.Contains).ToArray();
-            if (fitOn.Length < 2 || held.Length == 0)
-            {
-                continue;
-            }
-
-            var fold = DomainModel.Fit(fitOn);
-            distances.AddRange(held.Select(i => fold.Distance(_data.Features[i])));
-        }
-
-        distances.Sort();
-        double threshold = distances.Count == 0 ? double.PositiveInfinity : distances[Math.Clamp((int)Math.Ceiling(coverage * distances.Count) - 1, 0, distances.Count - 1)];
-        var domain = DomainModel.Fit(items.Select(i => _data.Features[i]).ToArray()).WithThreshold(threshold, coverage);
-        return (calibration, domain);
+        return (CalibrationMetrics.Fit(raw, truth), DomainCheck.Fit(_data, _folds, items, coverage));
     }
 
     /// <summary>Fits a candidate on the given items (and their augmented copies) and wraps it as an <see cref="EmotionModel"/>.</summary>

@@ -20,8 +20,9 @@ models=artifacts/models
 #    and a wide log-mel CNN averaged (one test-time crop, bfloat16 where the CPU has it, trained again on all training
 #    actors once the blend weight is chosen) and their blend; the temperature fitted on the nested held-out predictions
 #    (--calibrate-on auto); clips the domain check flags scored by the CNNs alone (--cnn-out-of-domain cnn, the
-#    default). About 2 hours on 2 cores with an empty CNN cache (~/.cache/emotionml/cnn; a later run with
-#    the same data and speakers reuses the nets). The CNN is copied to artifacts/cnn/ravdess/ for the benchmarks and
+#    default). 115 minutes on 2 cores in session 14 with the selection nets already in the CNN cache
+#    (~/.cache/emotionml/cnn, from step 1h's runs); from an empty cache the selection nets are trained too (longer,
+#    not measured as one run). A later run with the same data and speakers reuses every net. The CNN is copied to artifacts/cnn/ravdess/ for the benchmarks and
 #    the ML.NET sample. (The shipped bundle was trained in session 14, before both options existed, and brought to
 #    them by `dotnet run scripts/calibrate_on_nested.cs -- MODEL default.report/nested-predictions.csv OUT
 #    0.7,0.9,0.9,0.9,0.9 --cnn-alone-out-of-domain ../shared/data/ravdess ravdess`: the same computations.)

@@ -151,7 +151,7 @@ internal sealed class FrameAnalyzer
             {
                 // Double precision, then kept in float32 as librosa's complex64 STFT.
                 ws.Fft.Forward(pad.Slice(t * hop, n), _window, ws.ReDouble, ws.ImDouble);
-                PowerAndMagnitude(ws.ReDouble, ws.ImDouble, power, magnitude);
+                float maxPower = PowerAndMagnitude(ws.ReDouble, ws.ImDouble, power, magnitude);
 
                 if (wantMel && !melFromSpectrogram)
                 {
@@ -172,7 +172,8 @@ internal sealed class FrameAnalyzer
 
                     if (estimateTuning)
                     {
-                        ws.Tuning.AddFrame(keep, _options.SampleRate, n);
+                        // The square root is monotone and correctly rounded: the largest magnitude is sqrt of the largest power.
+                        ws.Tuning.AddFrame(keep, chromaFromPower ? maxPower : MathF.Sqrt(maxPower), _options.SampleRate, n);
                     }
                 }
 
@@ -278,10 +279,13 @@ internal sealed class FrameAnalyzer
     /// <summary>
     /// |X|² and |X| in float32 from the double-precision bins, as librosa gets them from its complex64 STFT: each bin
     /// rounded to float, then re² + im² and its square root. One pass, eight bins at a time (it was five passes).
+    /// Returns the largest power (the tuning estimate's reference), which costs one more instruction per eight bins
+    /// here against a pass of its own over the spectrum.
     /// </summary>
-    private static void PowerAndMagnitude(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<float> power, Span<float> magnitude)
+    private static float PowerAndMagnitude(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<float> power, Span<float> magnitude)
     {
         int bins = power.Length, k = 0;
+        float max = 0;
         if (re.Length < bins || im.Length < bins || magnitude.Length < bins)
         {
             throw new ArgumentException("The spectra must hold every bin.");
@@ -293,13 +297,21 @@ internal sealed class FrameAnalyzer
             ref double i0 = ref MemoryMarshal.GetReference(im);
             ref float p0 = ref MemoryMarshal.GetReference(power);
             ref float m0 = ref MemoryMarshal.GetReference(magnitude);
+            // Powers are finite and non-negative (the samples are finite), so the processor's maximum is the maximum.
+            var largest = Vector256<float>.Zero;
             for (; k <= bins - Vector256<float>.Count; k += Vector256<float>.Count)
             {
                 var r = Vector256.Narrow(Vector256.LoadUnsafe(ref r0, (nuint)k), Vector256.LoadUnsafe(ref r0, (nuint)(k + 4)));
                 var i = Vector256.Narrow(Vector256.LoadUnsafe(ref i0, (nuint)k), Vector256.LoadUnsafe(ref i0, (nuint)(k + 4)));
                 var p = r * r + i * i;
+                largest = Vector256.MaxNative(largest, p);
                 p.StoreUnsafe(ref p0, (nuint)k);
                 Vector256.Sqrt(p).StoreUnsafe(ref m0, (nuint)k);
+            }
+
+            for (int lane = 0; lane < Vector256<float>.Count; lane++)
+            {
+                max = Math.Max(max, largest.GetElement(lane));
             }
         }
 
@@ -308,7 +320,10 @@ internal sealed class FrameAnalyzer
             float r = (float)re[k], i = (float)im[k];
             power[k] = r * r + i * i;
             magnitude[k] = MathF.Sqrt(power[k]);
+            max = Math.Max(max, power[k]);
         }
+
+        return max;
     }
 
     private void SpectralShape(ReadOnlySpan<float> magnitude, Span<float> scratch, int t, FeatureMatrix? centroid, FeatureMatrix? bandwidth, FeatureMatrix? rolloff)
@@ -332,59 +347,137 @@ internal sealed class FrameAnalyzer
 
         if (rolloff is not null)
         {
-            // float32 cumulative sum, as librosa's, then the first bin reaching the threshold.
             float threshold = (float)(_options.RolloffPercent * total);
-            float cumulative = 0;
-            int bin = magnitude.Length - 1;
-            for (int k = 0; k < magnitude.Length; k++)
-            {
-                cumulative += magnitude[k];
-                if (cumulative >= threshold)
-                {
-                    bin = k;
-                    break;
-                }
-            }
-
-            rolloff[0, t] = _frequencies32[bin];
+            rolloff[0, t] = _frequencies32[RolloffBin(magnitude, threshold)];
         }
     }
 
     /// <summary>
-    /// librosa's spectral_flatness on the power spectrum with amin 1e-10: geometric over arithmetic mean, in double.
-    /// The logarithm of the geometric mean is taken of products of 16 bins at a time (they cannot underflow: each
-    /// factor is at least 1e-10), one logarithm per 16 bins instead of one per bin. With vectors, eight running
-    /// products of 16 bins each cover 128 bins; only the grouping of the product differs from one bin after another,
-    /// a relative difference near 1e-16 (the float results of the 835 RAVDESS and EmoDB clips checked were unchanged).
+    /// The first bin at which the float32 cumulative sum of <paramref name="magnitude"/>, added bin after bin as
+    /// librosa's <c>cumsum</c> does, reaches <paramref name="threshold"/> (the last bin if none does).
+    /// That sum is one chain of dependent additions, a few cycles per bin. Instead, a double-precision sum of blocks
+    /// of 16 bins finds the candidate bin K; the float sum after k bins lies within k·2⁻²⁴ of the exact sum (relative,
+    /// magnitudes being non-negative), and it never decreases, so when the double sums at K - 1 and K clear the
+    /// threshold by more than that bound, the float sum crosses at K too. Otherwise (about one frame in a hundred)
+    /// the float sum is run as librosa runs it. Either way the result is the float definition's, exactly.
     /// </summary>
-    private static float Flatness(ReadOnlySpan<float> power)
+    internal static int RolloffBin(ReadOnlySpan<float> magnitude, float threshold)
+    {
+        int bins = magnitude.Length, k = 0;
+        double before = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float m0 = ref MemoryMarshal.GetReference(magnitude);
+            for (; k <= bins - 16; k += 16)
+            {
+                var a = Vector256.LoadUnsafe(ref m0, (nuint)k);
+                var b = Vector256.LoadUnsafe(ref m0, (nuint)(k + 8));
+                double block = Vector256.Sum(Vector256.WidenLower(a) + Vector256.WidenUpper(a) + Vector256.WidenLower(b) + Vector256.WidenUpper(b));
+                if (before + block >= threshold)
+                {
+                    break;
+                }
+
+                before += block;
+            }
+        }
+
+        // Bin by bin from the block that crosses (or from the first bin without vectors).
+        int bin = -1;
+        double at = before;
+        for (; k < bins; k++)
+        {
+            before = at;
+            at += magnitude[k];
+            if (at >= threshold)
+            {
+                bin = k;
+                break;
+            }
+        }
+
+        if (bin >= 0)
+        {
+            // Error bounds of the float sums at bin and bin - 1 (bin + 1 and bin terms), with room for the double sums'.
+            const double Unit = 1.0 / (1 << 24) * 1.001;
+            if (at - (bin + 1) * Unit * at >= threshold && before + bin * Unit * before < threshold)
+            {
+                return bin;
+            }
+        }
+
+        // Too close to call (or never reached): the float sum itself.
+        float cumulative = 0;
+        for (int j = 0; j < bins; j++)
+        {
+            cumulative += magnitude[j];
+            if (cumulative >= threshold)
+            {
+                return j;
+            }
+        }
+
+        return bins - 1;
+    }
+
+    /// <summary>
+    /// librosa's spectral_flatness on the power spectrum with amin 1e-10: geometric over arithmetic mean, in double.
+    /// The logarithm of the geometric mean is the logarithm of the product of all bins. Products of 16 bins cannot
+    /// underflow or overflow (each factor is between 1e-10 and a power spectrum's largest values); each such block
+    /// product is multiplied into a running product whose binary exponent is moved into an integer sum after every
+    /// block (exact: only the mantissa is kept), so a frame needs one logarithm per lane at the end rather than one
+    /// per 16 bins (the logarithms were most of flatness's cost). Only the rounding of the products differs from a
+    /// log per bin, a relative difference near 1e-15 in the double result.
+    /// </summary>
+    internal static float Flatness(ReadOnlySpan<float> power)
     {
         double logSum = 0, sum = 0;
         int k = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && power.Length >= 128)
         {
             ref float p0 = ref MemoryMarshal.GetReference(power);
             var amin = Vector256.Create(Amin);
-            var sums = Vector256<double>.Zero;
+            // Four products (eight bins each per lane and block) and four sums, so that no multiplication or addition
+            // waits for the one before it.
+            Vector256<double> sum0 = Vector256<double>.Zero, sum1 = sum0, sum2 = sum0, sum3 = sum0;
+            Vector256<double> lowerRun = Vector256<double>.One, upperRun = Vector256<double>.One;
+            Vector256<long> exponents = Vector256<long>.Zero;
             for (; k <= power.Length - 128; k += 128)
             {
-                Vector256<double> lower = Vector256<double>.One, upper = Vector256<double>.One;
-                for (int j = k; j < k + 128; j += Vector256<float>.Count)
+                Vector256<double> p0Lo = Vector256<double>.One, p0Hi = p0Lo, p1Lo = p0Lo, p1Hi = p0Lo;
+                for (int j = k; j < k + 128; j += 2 * Vector256<float>.Count)
                 {
-                    var block = Vector256.Max(amin, Vector256.LoadUnsafe(ref p0, (nuint)j));
-                    var lo = Vector256.WidenLower(block);
-                    var hi = Vector256.WidenUpper(block);
-                    sums += lo + hi;
-                    lower *= lo;
-                    upper *= hi;
+                    var a = Vector256.Max(amin, Vector256.LoadUnsafe(ref p0, (nuint)j));
+                    var b = Vector256.Max(amin, Vector256.LoadUnsafe(ref p0, (nuint)(j + Vector256<float>.Count)));
+                    var aLo = Vector256.WidenLower(a);
+                    var aHi = Vector256.WidenUpper(a);
+                    var bLo = Vector256.WidenLower(b);
+                    var bHi = Vector256.WidenUpper(b);
+                    sum0 += aLo;
+                    sum1 += aHi;
+                    sum2 += bLo;
+                    sum3 += bHi;
+                    p0Lo *= aLo;
+                    p0Hi *= aHi;
+                    p1Lo *= bLo;
+                    p1Hi *= bHi;
                 }
 
-                for (int lane = 0; lane < Vector256<double>.Count; lane++)
-                {
-                    logSum += Math.Log(lower.GetElement(lane)) + Math.Log(upper.GetElement(lane));
-                }
+                // Each lane of a pair's product covers 16 bins of the block: at least 1e-160, so no underflow.
+                lowerRun = Renormalise(lowerRun * (p0Lo * p1Lo), ref exponents);
+                upperRun = Renormalise(upperRun * (p0Hi * p1Hi), ref exponents);
             }
 
+            var sums = (sum0 + sum1) + (sum2 + sum3);
+
+            // Both runs' mantissas are in [1, 2): their product cannot overflow.
+            var mantissas = lowerRun * upperRun;
+            for (int lane = 0; lane < Vector256<double>.Count; lane++)
+            {
+                logSum += Math.Log(mantissas.GetElement(lane));
+            }
+
+            logSum += Vector256.Sum(exponents) * Math.Log(2.0);
             sum = Vector256.Sum(sums);
         }
 
@@ -403,6 +496,14 @@ internal sealed class FrameAnalyzer
         }
 
         return (float)(Math.Exp(logSum / power.Length) / (sum / power.Length));
+
+        // x = m * 2^e with m in [1, 2): adds e to the exponents and returns m (x is positive and normal).
+        static Vector256<double> Renormalise(Vector256<double> x, ref Vector256<long> exponents)
+        {
+            var bits = x.AsInt64();
+            exponents += (bits >>> 52) - Vector256.Create(1023L);
+            return ((bits & Vector256.Create(0x000F_FFFF_FFFF_FFFFL)) | Vector256.Create(0x3FF0_0000_0000_0000L)).AsDouble();
+        }
     }
 
     private FeatureMatrix Mfcc(FeatureMatrix mel, AnalysisWorkspace ws, MatrixArena? arena)

@@ -36,9 +36,11 @@ internal sealed class TuningEstimator
     }
 
     /// <summary>Adds one frame's spectrum (power or magnitude).</summary>
-    public void AddFrame(ReadOnlySpan<float> s, int sampleRate, int fftSize)
+    public void AddFrame(ReadOnlySpan<float> s, int sampleRate, int fftSize) => AddFrame(s, SpanMath.Max(s), sampleRate, fftSize);
+
+    /// <summary>Adds one frame's spectrum whose largest value the caller already has (<paramref name="max"/>).</summary>
+    public void AddFrame(ReadOnlySpan<float> s, float max, int sampleRate, int fftSize)
     {
-        float max = SpanMath.Max(s);
         float reference = Threshold * max;
         float binHz = (float)sampleRate / fftSize;
         if (_rangeKey != (s.Length, sampleRate, fftSize))

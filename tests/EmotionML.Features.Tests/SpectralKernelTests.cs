@@ -101,6 +101,80 @@ public sealed class SpectralKernelTests
         return (peak, valley);
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void The_rolloff_bin_equals_the_float_cumulative_sum_definition(string shape)
+    {
+        var random = new Random(shape.Length * 31);
+        foreach (int bins in new[] { 1, 5, 16, 17, 129, 257, 1025, 2049 })
+        {
+            for (int frame = 0; frame < 40; frame++)
+            {
+                var magnitude = Spectrum(shape, bins, random);
+                float total = magnitude.Sum();
+                foreach (double percent in new[] { 0.85, 0.99, 0.01, 0.5, 1.0, 0.0 })
+                {
+                    float threshold = (float)(percent * total);
+                    Assert.Equal(ByFloatCumulativeSum(magnitude, threshold), FrameAnalyzer.RolloffBin(magnitude, threshold));
+
+                    // Thresholds exactly at, and one float step either side of, the float sum at a chosen bin: the cases
+                    // the double-precision search must hand over to the float sum.
+                    int at = random.Next(bins);
+                    float cumulative = 0;
+                    for (int k = 0; k <= at; k++)
+                    {
+                        cumulative += magnitude[k];
+                    }
+
+                    foreach (float tie in new[] { cumulative, MathF.BitIncrement(cumulative), MathF.BitDecrement(cumulative) })
+                    {
+                        Assert.Equal(ByFloatCumulativeSum(magnitude, tie), FrameAnalyzer.RolloffBin(magnitude, tie));
+                    }
+                }
+            }
+        }
+
+        static int ByFloatCumulativeSum(float[] magnitude, float threshold)
+        {
+            float cumulative = 0;
+            for (int k = 0; k < magnitude.Length; k++)
+            {
+                cumulative += magnitude[k];
+                if (cumulative >= threshold)
+                {
+                    return k;
+                }
+            }
+
+            return magnitude.Length - 1;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Spectral_flatness_equals_a_logarithm_per_bin(string shape)
+    {
+        var random = new Random(shape.Length * 17);
+        foreach (int bins in new[] { 1, 17, 127, 128, 129, 257, 1025, 2049 })
+        {
+            for (int frame = 0; frame < 20; frame++)
+            {
+                // Power spectra over the range a clip's can span, zeros (raised to amin) included.
+                var power = Spectrum(shape, bins, random).Select(v => v * v * (float)Math.Pow(10, random.Next(-12, 7))).ToArray();
+                double logSum = 0, sum = 0;
+                foreach (float p in power)
+                {
+                    double v = Math.Max(1e-10f, p);
+                    logSum += Math.Log(v);
+                    sum += v;
+                }
+
+                double expected = Math.Exp(logSum / bins) / (sum / bins);
+                Assert.Equal(expected, FrameAnalyzer.Flatness(power), expected * 1e-6);
+            }
+        }
+    }
+
     /// <summary>piptrack's local maxima above 0.1 × the frame maximum between 150 and 4000 Hz, one bin at a time.</summary>
     private sealed class ReferenceTuning
     {

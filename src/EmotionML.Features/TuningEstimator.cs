@@ -88,8 +88,10 @@ internal sealed class TuningEstimator
 
     /// <summary>
     /// numpy's median of the peak magnitudes (the mean of the two middle values when the count is even), by
-    /// selection instead of a full sort: the same order statistics, so the same value. Quickselect with a
-    /// median-of-three pivot; a sort finishes the job if the partitioning goes badly, so it never turns quadratic.
+    /// selection instead of a full sort: the same order statistics, so the same value. A clip has thousands of peaks:
+    /// one counting pass over the values' top 11 bits (as ordered keys) finds the bucket holding the middle, a
+    /// second keeps only that bucket's values (a few dozen), and quickselect finishes among them; without the
+    /// unpredictable branches of partitioning thousands of values, this costs about a third as much.
     /// </summary>
     internal static float Median(Span<float> values)
     {
@@ -105,20 +107,71 @@ internal sealed class TuningEstimator
         }
 
         int k = n / 2;
+        float below = float.NegativeInfinity; // the largest value in the buckets before the middle one
+        if (n >= 256)
+        {
+            values = values[..MiddleBucket(values, ref k, out below)];
+        }
+
         float upper = Select(values, k);
         if (n % 2 == 1)
         {
             return upper;
         }
 
-        // Everything before position k is at most the k-th value: the other middle value is their maximum.
-        float lower = values[0];
-        for (int i = 1; i < k; i++)
+        // Everything before position k is at most the k-th value: the other middle value is their maximum (or, when
+        // the middle value is its bucket's smallest, the largest value of the buckets before it).
+        float lower = below;
+        for (int i = 0; i < k; i++)
         {
             lower = Math.Max(lower, values[i]);
         }
 
         return (float)((lower + (double)upper) / 2);
+    }
+
+    /// <summary>
+    /// Moves the values of the bucket (top 11 bits of the order-preserving key) that holds the k-th smallest to the
+    /// front of <paramref name="values"/> and returns their count; <paramref name="k"/> becomes its rank among them,
+    /// <paramref name="below"/> the largest value of the buckets before it.
+    /// </summary>
+    private static int MiddleBucket(Span<float> values, ref int k, out float below)
+    {
+        const int Shift = 21, Buckets = 1 << (32 - Shift);
+        Span<int> counts = stackalloc int[Buckets];
+        counts.Clear();
+        foreach (float v in values)
+        {
+            counts[(int)(Key(v) >> Shift)]++;
+        }
+
+        int bucket = 0, before = 0;
+        while (before + counts[bucket] <= k)
+        {
+            before += counts[bucket++];
+        }
+
+        // Keep the middle bucket's values (writing behind the read position) and the largest of those before it.
+        int kept = 0;
+        below = float.NegativeInfinity;
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            uint b = Key(v) >> Shift;
+            values[kept] = v;
+            kept += b == (uint)bucket ? 1 : 0;
+            below = b < (uint)bucket ? Math.Max(below, v) : below;
+        }
+
+        k -= before;
+        return kept;
+
+        // Unsigned keys in the order of the values: positive floats with the sign bit set, negative ones inverted.
+        static uint Key(float v)
+        {
+            uint bits = BitConverter.SingleToUInt32Bits(v);
+            return bits ^ (uint)((int)bits >> 31 | int.MinValue);
+        }
     }
 
     /// <summary>The k-th smallest value (0-based); reorders the array so that no value before k is larger.</summary>
@@ -237,24 +290,28 @@ internal sealed class TuningEstimator
         }
 
         edges[HistogramBins] = 0.5;
-        var counts = new int[HistogramBins];
-        const float a440Over16 = 440f / 16f;
+        // The peaks at or above the median with a positive frequency, compacted without a branch per peak (half of
+        // them pass, in no predictable pattern), then histogrammed.
+        var kept = _scratch.AsSpan(0, _count);
+        int keptCount = 0;
         for (int i = 0; i < _count; i++)
         {
             float pitch = _pitches[i];
-            if (!(_magnitudes[i] >= median) || !(pitch > 0))
-            {
-                continue;
-            }
+            kept[keptCount] = pitch;
+            keptCount += (_magnitudes[i] >= median) & (pitch > 0) ? 1 : 0;
+        }
 
+        var counts = new int[HistogramBins];
+        const float a440Over16 = 440f / 16f;
+        foreach (float pitch in kept[..keptCount])
+        {
             float octs = MathF.Log2(pitch / a440Over16);
             float scaled = binsPerOctave * octs;
-            float residual = scaled - MathF.Floor(scaled);
-            if (residual >= 0.5f)
-            {
-                residual -= 1.0f;
-            }
 
+            // scaled - floor(scaled), less one when that is at least 0.5 (less 0 otherwise, which changes nothing):
+            // the one chosen by a mask rather than a branch, which half of the peaks would mispredict.
+            float residual = scaled - MathF.Floor(scaled);
+            residual -= BitConverter.Int32BitsToSingle(-(residual >= 0.5f ? 1 : 0) & 0x3F80_0000);
             int index = (int)Math.Floor((residual - edges[0]) * HistogramBins);
             index = Math.Clamp(index, 0, HistogramBins - 1);
             if (residual < edges[index])

@@ -211,9 +211,9 @@ public sealed class MedianTests
     public void The_median_by_selection_equals_the_median_of_a_sorted_copy()
     {
         var random = new Random(7);
-        foreach (int n in new[] { 1, 2, 3, 4, 5, 10, 31, 64, 1000, 4097 })
+        foreach (int n in new[] { 1, 2, 3, 4, 5, 10, 31, 64, 255, 256, 257, 1000, 4097, 6000 })
         {
-            foreach (string shape in new[] { "random", "sorted", "reversed", "ties", "constant", "organ" })
+            foreach (string shape in new[] { "random", "sorted", "reversed", "ties", "constant", "organ", "signed", "spread" })
             {
                 var values = Enumerable.Range(0, n).Select(i => shape switch
                 {
@@ -222,6 +222,8 @@ public sealed class MedianTests
                     "ties" => random.Next(3),
                     "constant" => 1f,
                     "organ" => Math.Min(i, n - i),
+                    "signed" => (float)(random.NextDouble() - 0.5) * random.Next(3),
+                    "spread" => (float)Math.Pow(10, random.NextDouble() * 12 - 6),
                     _ => (float)random.NextDouble(),
                 }).ToArray();
                 var sorted = values.OrderBy(v => v).ToArray();

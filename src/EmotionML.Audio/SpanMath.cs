@@ -12,7 +12,9 @@ namespace EmotionML.Audio;
 /// operation on its first clip (about 2 ms each; the first contrast computation, with five such operations, took 40 ms
 /// of CPU). These loops are precompiled. Every result is the same bit for bit: each element is one IEEE operation
 /// (rounded once, as <c>TensorPrimitives</c> does it), and a minimum or maximum does not depend on the order of reading.
-/// Sums and dot products, whose rounding depends on the order, and logarithms stay with <c>TensorPrimitives</c>.
+/// <see cref="Log10"/> gives <c>TensorPrimitives.Log10</c>'s values bit for bit. <see cref="Sum"/> and <see cref="Dot"/>
+/// add in one fixed order on every machine, which <c>TensorPrimitives</c>' do not (their order depends on the vector
+/// width, AVX-512 or AVX2, and on the span's alignment in memory): the same features on every machine.
 /// </summary>
 internal static class SpanMath
 {
@@ -36,6 +38,190 @@ internal static class SpanMath
 
     /// <summary>destination[i] = x[i] − y[i].</summary>
     public static void Subtract(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination) => Apply(x, y, 0, destination, Operation.Subtract, pairwise: true);
+
+    /// <summary>
+    /// The sum of the values in float32, in a fixed order: 32 running sums, one per element index modulo 32 over the
+    /// whole blocks of 32, combined as (0-7 + 8-15) + (16-23 + 24-31) lane by lane, the eight lanes as
+    /// ((0+4) + (2+6)) + ((1+5) + (3+7)), then the remaining values one by one. Vector or not, every machine adds the
+    /// same numbers in the same order.
+    /// </summary>
+    public static float Sum(ReadOnlySpan<float> x) => SumOfTerms(x, default, Terms.Values);
+
+    /// <summary>The sum of x[i] · y[i] (each product rounded to float32), in <see cref="Sum"/>'s order.</summary>
+    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        if (x.Length != y.Length)
+        {
+            throw new ArgumentException("The spans' lengths do not match.", nameof(y));
+        }
+
+        return SumOfTerms(x, y, Terms.Products);
+    }
+
+    /// <summary>The sum of x[i]² (each square rounded to float32), in <see cref="Sum"/>'s order.</summary>
+    public static float SumOfSquares(ReadOnlySpan<float> x) => SumOfTerms(x, default, Terms.Squares);
+
+    private enum Terms
+    {
+        Values,
+        Products,
+        Squares,
+    }
+
+    private static float SumOfTerms(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Terms terms)
+    {
+        const int Block = 32;
+        int i = 0, whole = x.Length - x.Length % Block;
+        float total = 0;
+        if (whole > 0)
+        {
+            Vector256<float> a, b, c, d;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // Lanes 0-15 and 16-31 of each block in two 16-lane sums: per lane the same additions as below.
+                ref float x0 = ref MemoryMarshal.GetReference(x);
+                ref float y0 = ref MemoryMarshal.GetReference(y);
+                Vector512<float> ab = Vector512<float>.Zero, cd = Vector512<float>.Zero;
+                for (; i < whole; i += Block)
+                {
+                    ab += Term512(ref x0, ref y0, i, terms);
+                    cd += Term512(ref x0, ref y0, i + 16, terms);
+                }
+
+                a = ab.GetLower();
+                b = ab.GetUpper();
+                c = cd.GetLower();
+                d = cd.GetUpper();
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                ref float x0 = ref MemoryMarshal.GetReference(x);
+                ref float y0 = ref MemoryMarshal.GetReference(y);
+                a = b = c = d = Vector256<float>.Zero;
+                for (; i < whole; i += Block)
+                {
+                    a += Term(ref x0, ref y0, i, terms);
+                    b += Term(ref x0, ref y0, i + 8, terms);
+                    c += Term(ref x0, ref y0, i + 16, terms);
+                    d += Term(ref x0, ref y0, i + 24, terms);
+                }
+            }
+            else
+            {
+                // The same 32 running sums, one value at a time.
+                Span<float> lanes = stackalloc float[Block];
+                lanes.Clear();
+                for (; i < whole; i += Block)
+                {
+                    for (int j = 0; j < Block; j++)
+                    {
+                        float v = x[i + j];
+                        lanes[j] += terms == Terms.Squares ? v * v : terms == Terms.Products ? v * y[i + j] : v;
+                    }
+                }
+
+                a = Vector256.Create<float>(lanes[..8]);
+                b = Vector256.Create<float>(lanes[8..16]);
+                c = Vector256.Create<float>(lanes[16..24]);
+                d = Vector256.Create<float>(lanes[24..]);
+            }
+
+            // Element-wise additions (vector or not, the same IEEE additions), then the lanes in a fixed tree.
+            var e = (a + b) + (c + d);
+            total = ((e.GetElement(0) + e.GetElement(4)) + (e.GetElement(2) + e.GetElement(6)))
+                + ((e.GetElement(1) + e.GetElement(5)) + (e.GetElement(3) + e.GetElement(7)));
+        }
+
+        for (; i < x.Length; i++)
+        {
+            float v = x[i];
+            total += terms == Terms.Squares ? v * v : terms == Terms.Products ? v * y[i] : v;
+        }
+
+        return total;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Term512(ref float x0, ref float y0, int i, Terms terms)
+    {
+        var v = Vector512.LoadUnsafe(ref x0, (nuint)i);
+        return terms == Terms.Squares ? v * v : terms == Terms.Products ? v * Vector512.LoadUnsafe(ref y0, (nuint)i) : v;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Term(ref float x0, ref float y0, int i, Terms terms)
+    {
+        var v = Vector256.LoadUnsafe(ref x0, (nuint)i);
+        return terms == Terms.Squares ? v * v : terms == Terms.Products ? v * Vector256.LoadUnsafe(ref y0, (nuint)i) : v;
+    }
+
+    /// <summary>
+    /// destination[i] = log10(x[i]), <c>TensorPrimitives.Log10</c>'s values bit for bit: its vector paths compute
+    /// ln(x) / ln(10) per lane with the runtime's vector logarithm (the same arithmetic per lane at every width), and
+    /// a span shorter than four values takes <see cref="MathF.Log10"/>. Ours because that generic method is one that
+    /// ReadyToRun cannot precompile for us: the JIT spent 17 ms on it in every process that extracted features.
+    /// </summary>
+    public static void Log10(ReadOnlySpan<float> x, Span<float> destination)
+    {
+        if (destination.Length < x.Length)
+        {
+            throw new ArgumentException("The spans' lengths do not match.", nameof(destination));
+        }
+
+        int n = x.Length;
+        if (!Vector128.IsHardwareAccelerated || n < Vector128<float>.Count)
+        {
+            for (int k = 0; k < n; k++)
+            {
+                destination[k] = MathF.Log10(x[k]);
+            }
+
+            return;
+        }
+
+        ref float x0 = ref MemoryMarshal.GetReference(x);
+        ref float d0 = ref MemoryMarshal.GetReference(destination);
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            var ln10 = Vector512.Create(Ln10);
+            int last = n - Vector512<float>.Count;
+            var end = Vector512.LoadUnsafe(ref x0, (nuint)last);
+            for (int i = 0; i < last; i += Vector512<float>.Count)
+            {
+                (Vector512.Log(Vector512.LoadUnsafe(ref x0, (nuint)i)) / ln10).StoreUnsafe(ref d0, (nuint)i);
+            }
+
+            (Vector512.Log(end) / ln10).StoreUnsafe(ref d0, (nuint)last);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            var ln10 = Vector256.Create(Ln10);
+            int last = n - Vector256<float>.Count;
+            var end = Vector256.LoadUnsafe(ref x0, (nuint)last);
+            for (int i = 0; i < last; i += Vector256<float>.Count)
+            {
+                (Vector256.Log(Vector256.LoadUnsafe(ref x0, (nuint)i)) / ln10).StoreUnsafe(ref d0, (nuint)i);
+            }
+
+            // The last whole vector, which may overlap the one before: element-wise, so the overlap gets the same values
+            // (it was read before the loop, as x and destination may be the same span).
+            (Vector256.Log(end) / ln10).StoreUnsafe(ref d0, (nuint)last);
+        }
+        else
+        {
+            var ln10 = Vector128.Create(Ln10);
+            int last = n - Vector128<float>.Count;
+            var end = Vector128.LoadUnsafe(ref x0, (nuint)last);
+            for (int i = 0; i < last; i += Vector128<float>.Count)
+            {
+                (Vector128.Log(Vector128.LoadUnsafe(ref x0, (nuint)i)) / ln10).StoreUnsafe(ref d0, (nuint)i);
+            }
+
+            (Vector128.Log(end) / ln10).StoreUnsafe(ref d0, (nuint)last);
+        }
+    }
+
+    private const float Ln10 = 2.302585092994046f;
 
     /// <summary>Whether every value is finite (neither NaN nor infinite).</summary>
     public static bool IsFiniteAll(ReadOnlySpan<float> x)

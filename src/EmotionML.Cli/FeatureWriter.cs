@@ -16,7 +16,12 @@ internal static class FeatureWriter
     /// </summary>
     public static void WriteJson(Stream output, IReadOnlyList<FileFeatureResult> results, FeatureSchema schema, bool indented = true)
     {
-        var names = schema.Columns.Select(c => JsonEncodedText.Encode(c)).ToArray();
+        var names = new JsonEncodedText[schema.Columns.Count];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = JsonEncodedText.Encode(schema.Columns[i]);
+        }
+
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented });
         json.WriteStartArray();
         foreach (var r in results)

@@ -61,6 +61,19 @@ public sealed class FileFeatureExtractor
         ArgumentNullException.ThrowIfNull(paths);
         var results = new FileFeatureResult[paths.Count];
         int done = 0;
+        if (threads == 1 || paths.Count == 1)
+        {
+            // One worker: this thread, in order (Parallel.For's machinery cost a few milliseconds of start-up).
+            for (int i = 0; i < paths.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                results[i] = ExtractFile(paths[i], cancellationToken);
+                progress?.Report(++done);
+            }
+
+            return results;
+        }
+
         var options = new ParallelOptions
         {
             MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount,

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using EmotionML.Audio;
@@ -22,7 +21,11 @@ internal sealed class FrameAnalyzer
     private readonly float[] _frequencies32; // bin centre frequencies
     private readonly SparseFilterBank _mel;
     private readonly float[] _dct;          // MfccCount × MelBandCount, orthonormal DCT-II
-    private readonly ConcurrentDictionary<double, float[]> _chromaBanks = new(); // flattened, rows × bins
+    // Chroma banks by tuning, flattened rows × bins; a clip's estimate is one of 100 values, so the list stays short.
+    // An array under a lock rather than a ConcurrentDictionary<double, …> (or a List of a struct): those generic
+    // instantiations are JIT-compiled in every process (about 3 ms), where this code is precompiled.
+    private TunedBank[] _chromaBanks = [];
+    private readonly Lock _chromaBanksLock = new();
     private readonly ConcurrentBag<AnalysisWorkspace> _workspaces = new();
 
     public FrameAnalyzer(FeatureOptions options)
@@ -242,7 +245,7 @@ internal sealed class FrameAnalyzer
             for (int t = 0; t < frames; t++)
             {
                 var x = pad.Slice(t * hop, n);
-                rms[0, t] = (float)Math.Sqrt(TensorPrimitives.Dot(x, x) / n);
+                rms[0, t] = (float)Math.Sqrt(SpanMath.SumOfSquares(x) / n);
             }
 
             result.Rms = rms;
@@ -328,11 +331,11 @@ internal sealed class FrameAnalyzer
 
     private void SpectralShape(ReadOnlySpan<float> magnitude, Span<float> scratch, int t, FeatureMatrix? centroid, FeatureMatrix? bandwidth, FeatureMatrix? rolloff)
     {
-        float total = TensorPrimitives.Sum(magnitude);
+        float total = SpanMath.Sum(magnitude);
 
         // librosa normalises each frame by its L1 norm unless that norm is below float32's tiny.
         float norm = total < 1.17549435e-38f ? 1f : total;
-        float c = TensorPrimitives.Dot(magnitude, _frequencies32) / norm;
+        float c = SpanMath.Dot(magnitude, _frequencies32) / norm;
         if (centroid is not null)
         {
             centroid[0, t] = c;
@@ -342,7 +345,7 @@ internal sealed class FrameAnalyzer
         {
             SpanMath.Subtract(_frequencies32, c, scratch);
             SpanMath.Multiply(scratch, scratch, scratch);
-            bandwidth[0, t] = MathF.Sqrt(TensorPrimitives.Dot(scratch, magnitude) / norm);
+            bandwidth[0, t] = MathF.Sqrt(SpanMath.Dot(scratch[..magnitude.Length], magnitude) / norm);
         }
 
         if (rolloff is not null)
@@ -531,7 +534,7 @@ internal sealed class FrameAnalyzer
     private void PowerToDb(Span<float> values)
     {
         SpanMath.Max(values, Amin, values);
-        TensorPrimitives.Log10(values, values);
+        SpanMath.Log10(values, values);
         SpanMath.Multiply(values, 10f, values);
         float floor = SpanMath.Max(values) - (float)_options.TopDb;
         SpanMath.Max(values, floor, values);
@@ -549,11 +552,48 @@ internal sealed class FrameAnalyzer
         return flat;
     }
 
+    /// <summary>A chroma bank and the tuning it was made for.</summary>
+    private readonly record struct TunedBank(double Tuning, float[] Bank);
+
+    /// <summary>The chroma bank for a tuning, made once per tuning value and kept.</summary>
+    private float[] ChromaBank(double tuning, int bins)
+    {
+        lock (_chromaBanksLock)
+        {
+            foreach (var (t, bank) in _chromaBanks)
+            {
+                if (t == tuning)
+                {
+                    return bank;
+                }
+            }
+        }
+
+        // Made outside the lock (another thread may make the same one meanwhile: the first kept wins).
+        var made = Flatten(ChromaFilterBank.Create(_options.Stft.FftSize, _options.SampleRate, _options.Chroma.BinCount, tuning, 5.0, 2.0), bins);
+        lock (_chromaBanksLock)
+        {
+            foreach (var (t, bank) in _chromaBanks)
+            {
+                if (t == tuning)
+                {
+                    return bank;
+                }
+            }
+
+            // A new, longer array, so that a reader holding the previous one is never disturbed.
+            var longer = new TunedBank[_chromaBanks.Length + 1];
+            _chromaBanks.CopyTo(longer, 0);
+            longer[^1] = new TunedBank(tuning, made);
+            _chromaBanks = longer;
+            return made;
+        }
+    }
+
     /// <summary>Chroma from the kept spectrogram (bins × frames, row-major), each frame scaled to a maximum of one.</summary>
     private FeatureMatrix Chroma(float[] spectrogram, int frames, int bins, double tuning, MatrixArena? arena)
     {
-        var bank = _chromaBanks.GetOrAdd(Math.Round(tuning, 9), tu => Flatten(ChromaFilterBank.Create(
-            _options.Stft.FftSize, _options.SampleRate, _options.Chroma.BinCount, tu, 5.0, 2.0), bins));
+        var bank = ChromaBank(Math.Round(tuning, 9), bins);
         int count = _options.Chroma.BinCount;
         var chroma = NewMatrix(arena, count, frames);
         var values = chroma.Values;

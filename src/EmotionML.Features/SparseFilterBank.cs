@@ -24,10 +24,20 @@ internal sealed class SparseFilterBank
         for (int r = 0; r < dense.Length; r++)
         {
             var row = dense[r];
-            int first = Array.FindIndex(row, w => w != 0);
-            int last = Array.FindLastIndex(row, w => w != 0);
-            _start[r] = first < 0 ? 0 : first;
-            runs[r] = first < 0 ? [] : row[first..(last + 1)];
+            // Loops, not Array.FindIndex and a range copy: generic methods over float that the tool JIT-compiled.
+            int first = 0, last = row.Length - 1;
+            while (first < row.Length && row[first] == 0)
+            {
+                first++;
+            }
+
+            while (last >= first && row[last] == 0)
+            {
+                last--;
+            }
+
+            _start[r] = first < row.Length ? first : 0;
+            runs[r] = first < row.Length ? row.AsSpan(first, last - first + 1).ToArray() : [];
             _offset[r + 1] = _offset[r] + runs[r].Length;
         }
 

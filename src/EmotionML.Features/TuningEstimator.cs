@@ -256,13 +256,21 @@ internal sealed class TuningEstimator
         float dskew = 0.5f * b * shift;
         if (_count == _pitches.Length)
         {
-            Array.Resize(ref _pitches, 2 * _count);
-            Array.Resize(ref _magnitudes, 2 * _count);
+            _pitches = Grown(_pitches);
+            _magnitudes = Grown(_magnitudes);
         }
 
         _pitches[_count] = (float)((k + (double)shift) * binHz);
         _magnitudes[_count] = s[k] + dskew;
         _count++;
+    }
+
+    /// <summary>Twice as long, the values kept (not Array.Resize: a generic method the tool JIT-compiled).</summary>
+    private static float[] Grown(float[] values)
+    {
+        var grown = new float[2 * values.Length];
+        values.CopyTo(grown, 0);
+        return grown;
     }
 
     /// <summary>The estimated tuning in fractions of a bin, in [-0.5, 0.5); 0 when there are no peaks.</summary>

@@ -8,7 +8,7 @@ namespace EmotionML.Audio.Tests;
 /// </summary>
 public sealed class SpanMathTests
 {
-    private static readonly int[] Lengths = [1, 2, 7, 8, 9, 15, 16, 17, 31, 64, 65, 1025];
+    private static readonly int[] Lengths = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 95, 1025, 2048];
 
     public static TheoryData<string> Contents => new() { "audio", "zeros and signs", "special" };
 
@@ -65,6 +65,80 @@ public sealed class SpanMathTests
         Assert.Throws<ArgumentException>(() => SpanMath.Subtract(x, new float[3], new float[x.Length]));
         Assert.Throws<ArgumentException>(() => SpanMath.Multiply(x, 2f, new float[3]));
         Assert.Throws<ArgumentException>(() => SpanMath.Multiply(x, ReadOnlySpan<float>.Empty, new float[x.Length]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Contents))]
+    public void Log10_equals_TensorPrimitives_bit_for_bit_in_place_too(string content)
+    {
+        var random = new Random(content.Length + 7);
+        foreach (int n in Lengths)
+        {
+            var x = Values(content, n, random);
+            if (content == "audio")
+            {
+                // Powers, as the features take their logarithms of: positive, over many decades.
+                x = x.Select(v => v * v * (float)Math.Pow(10, random.Next(-12, 8))).ToArray();
+            }
+
+            AssertSame(d => TensorPrimitives.Log10(x, d), d => SpanMath.Log10(x, d), n);
+            AssertSame(d => TensorPrimitives.Log10(x, d), d => { x.CopyTo(d, 0); SpanMath.Log10(d, d); }, n);
+        }
+    }
+
+    [Theory]
+    [InlineData("audio")]
+    [InlineData("zeros and signs")]
+    public void Sums_and_dot_products_add_in_the_documented_order(string content)
+    {
+        var random = new Random(content.Length + 11);
+        foreach (int n in Lengths.Append(0))
+        {
+            var x = Values(content, n, random);
+            var y = Values(content, n, random);
+            Assert.Equal(Bits(InOrder(x, x.Select(v => v).ToArray(), (a, _) => a)), Bits(SpanMath.Sum(x)));
+            Assert.Equal(Bits(InOrder(x, y, (a, b) => a * b)), Bits(SpanMath.Dot(x, y)));
+            Assert.Equal(Bits(InOrder(x, x, (a, b) => a * b)), Bits(SpanMath.SumOfSquares(x)));
+
+            // And they are sums: close to the exact ones.
+            double exact = x.Zip(y, (a, b) => (double)(a * b)).Sum(), scale = x.Zip(y, (a, b) => Math.Abs((double)(a * b))).Sum();
+            Assert.InRange(SpanMath.Dot(x, y), exact - 1e-5 * scale - 1e-40, exact + 1e-5 * scale + 1e-40);
+        }
+
+        Assert.Throws<ArgumentException>(() => SpanMath.Dot(new float[3], new float[4]));
+
+        // 32 running sums over whole blocks of 32, combined (0-7 + 8-15) + (16-23 + 24-31) lane by lane, the lanes as
+        // ((0+4) + (2+6)) + ((1+5) + (3+7)), then the rest one by one: written out one value at a time.
+        static float InOrder(float[] x, float[] y, Func<float, float, float> term)
+        {
+            int whole = x.Length - x.Length % 32, i = 0;
+            float total = 0;
+            if (whole > 0)
+            {
+                var lanes = new float[32];
+                for (; i < whole; i++)
+                {
+                    lanes[i % 32] += term(x[i], y[i]);
+                }
+
+                var e = new float[8];
+                for (int l = 0; l < 8; l++)
+                {
+                    e[l] = (lanes[l] + lanes[8 + l]) + (lanes[16 + l] + lanes[24 + l]);
+                }
+
+                total = ((e[0] + e[4]) + (e[2] + e[6])) + ((e[1] + e[5]) + (e[3] + e[7]));
+            }
+
+            for (; i < x.Length; i++)
+            {
+                total += term(x[i], y[i]);
+            }
+
+            return total;
+        }
+
+        static int Bits(float v) => BitConverter.SingleToInt32Bits(v);
     }
 
     private static void AssertSame(Action<float[]> expected, Action<float[]> actual, int n)

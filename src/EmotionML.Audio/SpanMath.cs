@@ -279,6 +279,7 @@ internal static class SpanMath
         Subtract,
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Reduce(ReadOnlySpan<float> x, bool largest)
     {
         if (x.IsEmpty)
@@ -333,6 +334,7 @@ internal static class SpanMath
     private static Vector256<float> Pick(Vector256<float> x, Vector256<float> y, bool largest) => largest ? Vector256.Max(x, y) : Vector256.Min(x, y);
 
     /// <summary>destination[i] = op(x[i], y[i]) (pairwise), or op(x[i], scalar); one loop per case.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scalar, Span<float> destination, Operation operation, bool pairwise)
     {
         if (destination.Length < x.Length || (pairwise && y.Length != x.Length))

@@ -21,6 +21,7 @@ internal static class ColumnTranspose
     /// <paramref name="rows"/> (frame j at j × <paramref name="bins"/>) into columns <paramref name="first"/> ..
     /// <paramref name="first"/> + count - 1 of <paramref name="matrix"/> (bins × <paramref name="frames"/>, row-major).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Store(ReadOnlySpan<float> rows, int count, int bins, Span<float> matrix, int frames, int first)
     {
         if ((uint)count > Block || rows.Length < count * bins || first < 0 || first + count > frames || matrix.Length < (long)bins * frames)
@@ -49,6 +50,7 @@ internal static class ColumnTranspose
     }
 
     /// <summary>An 8 × 8 block: row j of the source (stride <paramref name="sourceStride"/>) becomes column j of the destination.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose8(ref float source, int sourceStride, ref float destination, int destinationStride)
     {
         var a0 = Vector256.LoadUnsafe(ref source);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using EmotionML.Audio;
@@ -11,6 +12,13 @@ namespace EmotionML.Features;
 /// filter bank, librosa-style chroma filter bank) plus the formulas librosa uses; see the README's conformance
 /// section for how closely each matches librosa 0.10.2. Thread-safe: per-thread state lives in
 /// <see cref="AnalysisWorkspace"/>s taken from a pool.
+/// <para>
+/// The per-frame kernels here and in the classes they call (FFT stages, projections, contrast, tuning, YIN, sums)
+/// carry <see cref="MethodImplOptions.AggressiveOptimization"/>: ReadyToRun leaves them out, and the JIT compiles each
+/// once, fully optimised for the machine it runs on (AVX-512 encodings, constants, inlining across our assemblies),
+/// on first use. In the published tool that costs about 15 ms of start-up and saved 7 % of a 720-clip run against the
+/// precompiled AVX2 code; in an application it also skips the slow first tiers (benchmarks/README.md, session 16).
+/// </para>
 /// </summary>
 internal sealed class FrameAnalyzer
 {
@@ -329,6 +337,7 @@ internal sealed class FrameAnalyzer
         return max;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SpectralShape(ReadOnlySpan<float> magnitude, Span<float> scratch, int t, FeatureMatrix? centroid, FeatureMatrix? bandwidth, FeatureMatrix? rolloff)
     {
         float total = SpanMath.Sum(magnitude);
@@ -364,6 +373,7 @@ internal sealed class FrameAnalyzer
     /// threshold by more than that bound, the float sum crosses at K too. Otherwise (about one frame in a hundred)
     /// the float sum is run as librosa runs it. Either way the result is the float definition's, exactly.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int RolloffBin(ReadOnlySpan<float> magnitude, float threshold)
     {
         int bins = magnitude.Length, k = 0;
@@ -664,6 +674,7 @@ internal sealed class FrameAnalyzer
     }
 
     /// <summary>Sign changes (below -1e-10 or not) between consecutive samples at indices in (from, to].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int SignChanges(ReadOnlySpan<float> signal, int from, int to)
     {
         int count = 0, i = from + 1;

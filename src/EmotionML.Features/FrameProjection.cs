@@ -18,6 +18,7 @@ internal static class FrameProjection
     /// (<paramref name="rows"/> × <paramref name="inner"/>), <paramref name="input"/> (<paramref name="inner"/> ×
     /// <paramref name="frames"/>) and <paramref name="output"/> (<paramref name="rows"/> × <paramref name="frames"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Project(ReadOnlySpan<float> weights, int rows, int inner, ReadOnlySpan<float> input, int frames, Span<float> output)
     {
         if (weights.Length < rows * inner || input.Length < (long)inner * frames || output.Length < (long)rows * frames)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -102,7 +103,8 @@ internal static class Pooling
         /// minimum and maximum on the floats themselves (exact). One running sum made each moment a chain of dependent
         /// additions, and pooling ~10 % of a clip's features.
         /// </summary>
-        private static RowStatistics OfByVector(ReadOnlySpan<float> row)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static RowStatistics OfByVector(ReadOnlySpan<float> row)
         {
             ref float r0 = ref MemoryMarshal.GetReference(row);
             int n = row.Length, t = 0;

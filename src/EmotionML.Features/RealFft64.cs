@@ -85,6 +85,7 @@ internal sealed class RealFft64
     internal bool Vector512Stages { get; init; } = true;
 
     /// <summary>The first n/2+1 bins of the DFT of <c>input · window</c> (a window of null means none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<double> window, Span<double> re, Span<double> im)
     {
         var zr = _zr;
@@ -188,6 +189,7 @@ internal sealed class RealFft64
     /// The inverse of <see cref="Forward"/> without the 1/n scale: writes n real samples whose DFT is the given
     /// half spectrum (bins 0..n/2) times n.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Inverse(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> output)
     {
         var zr = _zr;
@@ -237,6 +239,7 @@ internal sealed class RealFft64
     /// multiple of four) are complex samples r, r + m/2, r + m/4 and r + 3m/4 with r = bitreverse(b). Same
     /// arithmetic as scattering first and running <see cref="FirstStages"/>, with a quarter of the memory traffic.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WindowFirstStages(ReadOnlySpan<float> input, ReadOnlySpan<double> window)
     {
         int quarter = _m / 4;
@@ -328,6 +331,7 @@ internal sealed class RealFft64
     /// does for the forward transform: group b = bitreverse(r) takes Z at r, r + m/2, r + m/4 and r + 3m/4. The same
     /// operations per element as computing Z into bit-reversed order and running <see cref="FirstStages"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InverseFirstStages(ReadOnlySpan<double> re, ReadOnlySpan<double> im)
     {
         int quarter = _m / 4;
@@ -412,6 +416,7 @@ internal sealed class RealFft64
     /// runs on its own. Loads and stores go through refs without bounds checks: every index stays below m, and
     /// stage h's twiddles are at h - 1 .. 2h - 2.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WideStages(double[] re, double[] im)
     {
         int m = _m;
@@ -461,6 +466,7 @@ internal sealed class RealFft64
     }
 
     /// <summary>Spans q and 2q over every block of 4q values, four butterflies at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StagePair256(ref double re0, ref double im0, ref double twr0, ref double twi0, int q, int m)
     {
         nuint tw1 = (nuint)(q - 1), tw2 = (nuint)(2 * q - 1);

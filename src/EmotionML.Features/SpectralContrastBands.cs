@@ -94,6 +94,7 @@ internal sealed class SpectralContrastBands
     public int Rows => _start.Length;
 
     /// <summary>Peak and valley (linear magnitude) of every band for one frame.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Compute(ReadOnlySpan<float> magnitude, Span<float> peak, Span<float> valley)
     {
         for (int k = 0; k < _start.Length; k++)
@@ -166,6 +167,7 @@ internal sealed class SpectralContrastBands
     /// gives. Returns false (and selects nothing) where fewer than take values reach a threshold, which only a NaN can
     /// cause. Measured in <c>SpectralKernelBenchmarks</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SelectExtremesByThreshold(ReadOnlySpan<float> values, int take, Span<float> low, Span<float> high)
     {
         const int width = 8;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using EmotionML.Audio;
@@ -39,6 +40,7 @@ internal sealed class TuningEstimator
     public void AddFrame(ReadOnlySpan<float> s, int sampleRate, int fftSize) => AddFrame(s, SpanMath.Max(s), sampleRate, fftSize);
 
     /// <summary>Adds one frame's spectrum whose largest value the caller already has (<paramref name="max"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddFrame(ReadOnlySpan<float> s, float max, int sampleRate, int fftSize)
     {
         float reference = Threshold * max;
@@ -135,6 +137,7 @@ internal sealed class TuningEstimator
     /// front of <paramref name="values"/> and returns their count; <paramref name="k"/> becomes its rank among them,
     /// <paramref name="below"/> the largest value of the buckets before it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int MiddleBucket(Span<float> values, ref int k, out float below)
     {
         const int Shift = 21, Buckets = 1 << (32 - Shift);
@@ -248,6 +251,7 @@ internal sealed class TuningEstimator
     }
 
     /// <summary>The parabolic-interpolated frequency and magnitude of the peak at bin k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void AddPeak(ReadOnlySpan<float> s, int k, float binHz)
     {
         float a = s[k + 1] + s[k - 1] - 2 * s[k];
@@ -274,6 +278,7 @@ internal sealed class TuningEstimator
     }
 
     /// <summary>The estimated tuning in fractions of a bin, in [-0.5, 0.5); 0 when there are no peaks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Estimate(int binsPerOctave)
     {
         if (_count == 0)

@@ -76,6 +76,7 @@ internal sealed class YinPitchTracker
     /// The frames' zero padding adds nothing to a sum, so it is read from a zero-padded copy of the signal, which is
     /// returned: frame t is its <c>_frameLength</c> samples from <c>t * hop</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<float> FrameEnergies(ReadOnlySpan<float> signal, int hop, int frames)
     {
         int half = _frameLength / 2;
@@ -155,6 +156,7 @@ internal sealed class YinPitchTracker
         return padded;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float Estimate(double e0, double energy)
     {
         if (energy / _frameLength < _silence)
@@ -244,6 +246,7 @@ internal sealed class YinPitchTracker
     }
 
     /// <summary>The normalised difference at <paramref name="tau"/>, extending the running sums up to it first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Norm(int tau)
     {
         while (_computed < tau)

@@ -11,6 +11,9 @@ internal static class Pooling
     {
         var values = new float[columns];
         int i = 0;
+
+        // The third and fourth moments only when skewness or kurtosis is asked for (the default vector has neither).
+        bool shape = (options.Statistics & (PoolingStatistics.Skewness | PoolingStatistics.Kurtosis)) != 0;
         foreach (var block in FeatureBlock.For(options))
         {
             var matrix = block.Select(features) ?? throw new InvalidOperationException($"Feature '{block.Prefix}' was not computed.");
@@ -18,7 +21,7 @@ internal static class Pooling
             var stats = new RowStatistics[block.Rows];
             for (int r = 0; r < block.Rows; r++)
             {
-                stats[r] = voicedOnly ? RowStatistics.Of(matrix.Row(r), features.Voiced!.Row(0)) : RowStatistics.Of(matrix.Row(r), default);
+                stats[r] = RowStatistics.Of(matrix.Row(r), voicedOnly ? features.Voiced!.Row(0) : default, shape);
             }
 
             foreach (var (stat, _) in FeatureSchema.StatisticSuffixes)
@@ -49,7 +52,7 @@ internal static class Pooling
     /// <summary>Moments of one row, in double precision (optionally over the frames a mask marks).</summary>
     private readonly record struct RowStatistics(double Mean, double Std, double Min, double Max, double Skew, double Kurt)
     {
-        public static RowStatistics Of(ReadOnlySpan<float> row, ReadOnlySpan<float> mask)
+        public static RowStatistics Of(ReadOnlySpan<float> row, ReadOnlySpan<float> mask, bool shape)
         {
             if (!mask.IsEmpty)
             {
@@ -64,7 +67,7 @@ internal static class Pooling
                     }
                 }
 
-                return Of(kept.AsSpan(0, count), default);
+                return Of(kept.AsSpan(0, count), default, shape);
             }
 
             if (row.IsEmpty)
@@ -74,7 +77,7 @@ internal static class Pooling
 
             if (Vector256.IsHardwareAccelerated && row.Length >= Vector256<float>.Count)
             {
-                return OfByVector(row);
+                return OfByVector(row, shape);
             }
 
             double n = row.Length, sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
@@ -94,7 +97,7 @@ internal static class Pooling
                 m4 += d2 * d2;
             }
 
-            return Finish(n, sum, min, max, m2, m3, m4);
+            return Finish(n, sum, min, max, m2, m3, m4, shape);
         }
 
         /// <summary>
@@ -104,7 +107,7 @@ internal static class Pooling
         /// additions, and pooling ~10 % of a clip's features.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static RowStatistics OfByVector(ReadOnlySpan<float> row)
+        private static RowStatistics OfByVector(ReadOnlySpan<float> row, bool shape)
         {
             ref float r0 = ref MemoryMarshal.GetReference(row);
             int n = row.Length, t = 0;
@@ -149,8 +152,11 @@ internal static class Pooling
                 var dl2 = dl * dl;
                 var dh2 = dh * dh;
                 m2v += dl2 + dh2;
-                m3v += dl2 * dl + dh2 * dh;
-                m4v += dl2 * dl2 + dh2 * dh2;
+                if (shape)
+                {
+                    m3v += dl2 * dl + dh2 * dh;
+                    m4v += dl2 * dl2 + dh2 * dh2;
+                }
             }
 
             double m2 = Vector256.Sum(m2v), m3 = Vector256.Sum(m3v), m4 = Vector256.Sum(m4v);
@@ -162,18 +168,18 @@ internal static class Pooling
                 m4 += d2 * d2;
             }
 
-            return Finish(n, sum, low, high, m2, m3, m4);
+            return Finish(n, sum, low, high, m2, m3, m4, shape);
         }
 
-        private static RowStatistics Finish(double n, double sum, double min, double max, double m2, double m3, double m4)
+        private static RowStatistics Finish(double n, double sum, double min, double max, double m2, double m3, double m4, bool shape)
         {
             double mean = sum / n;
             m2 /= n;
             m3 /= n;
             m4 /= n;
             bool flat = m2 <= 1e-24 * Math.Max(1, mean * mean);
-            double skew = flat ? 0 : m3 / Math.Pow(m2, 1.5);
-            double kurt = flat ? 0 : m4 / (m2 * m2) - 3;
+            double skew = flat || !shape ? 0 : m3 / Math.Pow(m2, 1.5);
+            double kurt = flat || !shape ? 0 : m4 / (m2 * m2) - 3;
             return new RowStatistics(mean, Math.Sqrt(m2), min, max, skew, kurt);
         }
 

@@ -63,8 +63,14 @@ internal sealed class YinPitchTracker
         var padded = FrameEnergies(signal, hop, frames);
         for (int t = 0; t < frames; t++)
         {
-            padded.Slice(t * hop, _frameLength).CopyTo(_frame);
-            float hz = Estimate(_headEnergy[t], _energy[t]);
+            // A silent frame is unvoiced without being copied (a clip's leading and trailing silence is many frames).
+            float hz = 0f;
+            if (!Silent(_energy[t]))
+            {
+                padded.Slice(t * hop, _frameLength).CopyTo(_frame);
+                hz = Estimate(_headEnergy[t], _energy[t]);
+            }
+
             f0[t] = hz;
             voiced[t] = hz > 0 ? 1f : 0f;
         }
@@ -159,13 +165,13 @@ internal sealed class YinPitchTracker
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float Estimate(double e0, double energy)
     {
-        if (energy / _frameLength < _silence)
+        if (Silent(energy))
         {
             return 0f;
         }
 
-        // r(tau) = sum_{j<W} x[j] x[j+tau], by FFT: conj(FFT(head)) * FFT(frame).
-        Array.Clear(_head);
+        // r(tau) = sum_{j<W} x[j] x[j+tau], by FFT: conj(FFT(head)) * FFT(frame). The head's second half is never
+        // written, so it stays zero.
         Array.Copy(_frame, _head, _window);
         _fft.Forward(_frame, ReadOnlySpan<double>.Empty, _re1, _im1);
         _fft.Forward(_head, ReadOnlySpan<double>.Empty, _re2, _im2);
@@ -244,6 +250,8 @@ internal sealed class YinPitchTracker
 
         return (float)(_sampleRate / (bestTau + shift));
     }
+
+    private bool Silent(double energy) => energy / _frameLength < _silence;
 
     /// <summary>The normalised difference at <paramref name="tau"/>, extending the running sums up to it first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

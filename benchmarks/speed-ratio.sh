@@ -2,7 +2,11 @@
 # Our whole `emotionml features --threads 1` process against librosa 0.10.2, on the same machine, in the same
 # run, both pinned to one core: the only kind of speed claim that holds across machines (benchmarks/README.md).
 #
-#   benchmarks/speed-ratio.sh [--clips N] [--librosa-clips M] [--runs R]
+#   benchmarks/speed-ratio.sh [--clips N] [--librosa-clips M] [--runs R] [--avx2]
+#
+# --avx2: both sides as on a machine without AVX-512, on this one: .NET with DOTNET_EnableAVX512=0 (the knob .NET 10
+# reads), numpy with its AVX-512 kernels disabled (NPY_DISABLE_CPU_FEATURES), numba compiling for Haswell and OpenBLAS
+# using its Haswell kernels. The same caches and clock, so it shows what the instruction set alone does to the ratio.
 #
 # Clips: the first N RAVDESS clips under ../shared (or $EMOTIONML_SHARED), else data/samples. Default 720, as in the
 # AVX2 measurement issue 12 reports, so that one process's start-up weighs as much as it did there.
@@ -16,12 +20,13 @@
 # drift into the ratio (one day: librosa 51.7 audio-s per CPU-s in one run, 38.5 in the next, same code).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-clips=720 librosa_clips=30 runs=3
+clips=720 librosa_clips=30 runs=3 avx2=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --clips) clips=$2; shift 2 ;;
     --librosa-clips) librosa_clips=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
+    --avx2) avx2=yes; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -33,6 +38,11 @@ mapfile -t files < <( (ls "$shared"/data/ravdess/Actor_*/*.wav 2>/dev/null || ls
 cpu=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
 isa=AVX2; grep -q avx512f /proc/cpuinfo && isa=AVX-512 || { grep -q avx2 /proc/cpuinfo || isa="below AVX2"; }
 echo "machine: $cpu, $(nproc) cores, widest vectors: $isa, $(date -u +%F)"
+if [[ -n $avx2 ]]; then
+  export DOTNET_EnableAVX512=0 NUMBA_CPU_NAME=haswell OPENBLAS_CORETYPE=Haswell
+  export NPY_DISABLE_CPU_FEATURES="AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL"
+  echo "run as an AVX2-only machine: AVX-512 switched off on both sides"
+fi
 
 out=${TMPDIR:-/tmp}/emotionml-speed-ratio
 rm -rf "$out" && mkdir -p "$out"

@@ -22,6 +22,7 @@ internal static class FeatureWriter
             names[i] = JsonEncodedText.Encode(schema.Columns[i]);
         }
 
+        Span<byte> number = stackalloc byte[ShortestFloat.MaxLength];
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented });
         json.WriteStartArray();
         foreach (var r in results)
@@ -36,7 +37,17 @@ internal static class FeatureWriter
                 json.WriteStartObject("features");
                 for (int i = 0; i < vector.Values.Length; i++)
                 {
-                    json.WriteNumber(names[i], vector.Values[i]);
+                    float value = vector.Values[i];
+                    if (float.IsFinite(value))
+                    {
+                        // The runtime's text for the number, formatted by ShortestFloat (several times faster).
+                        json.WritePropertyName(names[i]);
+                        json.WriteRawValue(number[..ShortestFloat.Format(value, number)], skipInputValidation: true);
+                    }
+                    else
+                    {
+                        json.WriteNumber(names[i], value); // refused, as JSON has no such number
+                    }
                 }
 
                 json.WriteEndObject();
@@ -69,6 +80,8 @@ internal static class FeatureWriter
         }
 
         writer.Write('\n');
+        Span<byte> number = stackalloc byte[ShortestFloat.MaxLength];
+        Span<char> text = stackalloc char[ShortestFloat.MaxLength];
         foreach (var r in results)
         {
             writer.Write(Quote(r.Path));
@@ -86,7 +99,20 @@ internal static class FeatureWriter
                 writer.Write(',');
                 if (values is not null)
                 {
-                    writer.Write(values[i].ToString("R", CultureInfo.InvariantCulture));
+                    if (float.IsFinite(values[i]))
+                    {
+                        int length = ShortestFloat.Format(values[i], number);
+                        for (int c = 0; c < length; c++)
+                        {
+                            text[c] = (char)number[c];
+                        }
+
+                        writer.Write(text[..length]);
+                    }
+                    else
+                    {
+                        writer.Write(values[i].ToString("R", CultureInfo.InvariantCulture));
+                    }
                 }
             }
 

@@ -50,8 +50,8 @@ internal static class ColumnTranspose
     }
 
     /// <summary>An 8 × 8 block: row j of the source (stride <paramref name="sourceStride"/>) becomes column j of the destination.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Transpose8(ref float source, int sourceStride, ref float destination, int destinationStride)
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static void Transpose8(ref float source, int sourceStride, ref float destination, int destinationStride)
     {
         var a0 = Vector256.LoadUnsafe(ref source);
         var a1 = Vector256.LoadUnsafe(ref source, (nuint)sourceStride);

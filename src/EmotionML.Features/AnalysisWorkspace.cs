@@ -10,8 +10,6 @@ internal sealed class AnalysisWorkspace
         int n = options.Stft.FftSize;
         int bins = options.Stft.BinCount;
         Fft = new RealFft64(n);
-        ReDouble = new double[bins];
-        ImDouble = new double[bins];
         Power = new float[bins];
         Magnitude = new float[bins];
         Scratch = new float[bins];
@@ -26,10 +24,6 @@ internal sealed class AnalysisWorkspace
 
     /// <summary>Double precision, as numpy's rfft: with float32 the FFT noise floor (about 1e-7 of the peak) shows in spectral contrast valleys and bandwidth of pure tones.</summary>
     public RealFft64 Fft { get; }
-
-    public double[] ReDouble { get; }
-
-    public double[] ImDouble { get; }
 
     public float[] Power { get; }
 

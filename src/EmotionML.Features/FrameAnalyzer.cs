@@ -161,8 +161,7 @@ internal sealed class FrameAnalyzer
             for (int t = 0; t < frames; t++)
             {
                 // Double precision, then kept in float32 as librosa's complex64 STFT.
-                ws.Fft.Forward(pad.Slice(t * hop, n), _window, ws.ReDouble, ws.ImDouble);
-                float maxPower = PowerAndMagnitude(ws.ReDouble, ws.ImDouble, power, magnitude);
+                float maxPower = ws.Fft.ForwardPower(pad.Slice(t * hop, n), _window, power, magnitude);
 
                 if (wantMel && !melFromSpectrogram)
                 {
@@ -285,56 +284,6 @@ internal sealed class FrameAnalyzer
         {
             data[row * frames] = column[row];
         }
-    }
-
-    /// <summary>
-    /// |X|² and |X| in float32 from the double-precision bins, as librosa gets them from its complex64 STFT: each bin
-    /// rounded to float, then re² + im² and its square root. One pass, eight bins at a time (it was five passes).
-    /// Returns the largest power (the tuning estimate's reference), which costs one more instruction per eight bins
-    /// here against a pass of its own over the spectrum.
-    /// </summary>
-    private static float PowerAndMagnitude(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<float> power, Span<float> magnitude)
-    {
-        int bins = power.Length, k = 0;
-        float max = 0;
-        if (re.Length < bins || im.Length < bins || magnitude.Length < bins)
-        {
-            throw new ArgumentException("The spectra must hold every bin.");
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref double r0 = ref MemoryMarshal.GetReference(re);
-            ref double i0 = ref MemoryMarshal.GetReference(im);
-            ref float p0 = ref MemoryMarshal.GetReference(power);
-            ref float m0 = ref MemoryMarshal.GetReference(magnitude);
-            // Powers are finite and non-negative (the samples are finite), so the processor's maximum is the maximum.
-            var largest = Vector256<float>.Zero;
-            for (; k <= bins - Vector256<float>.Count; k += Vector256<float>.Count)
-            {
-                var r = Vector256.Narrow(Vector256.LoadUnsafe(ref r0, (nuint)k), Vector256.LoadUnsafe(ref r0, (nuint)(k + 4)));
-                var i = Vector256.Narrow(Vector256.LoadUnsafe(ref i0, (nuint)k), Vector256.LoadUnsafe(ref i0, (nuint)(k + 4)));
-                var p = r * r + i * i;
-                largest = Vector256.MaxNative(largest, p);
-                p.StoreUnsafe(ref p0, (nuint)k);
-                Vector256.Sqrt(p).StoreUnsafe(ref m0, (nuint)k);
-            }
-
-            for (int lane = 0; lane < Vector256<float>.Count; lane++)
-            {
-                max = Math.Max(max, largest.GetElement(lane));
-            }
-        }
-
-        for (; k < bins; k++)
-        {
-            float r = (float)re[k], i = (float)im[k];
-            power[k] = r * r + i * i;
-            magnitude[k] = MathF.Sqrt(power[k]);
-            max = Math.Max(max, power[k]);
-        }
-
-        return max;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

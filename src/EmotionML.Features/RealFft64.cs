@@ -88,8 +88,137 @@ internal sealed class RealFft64
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<double> window, Span<double> re, Span<double> im)
     {
-        var zr = _zr;
-        var zi = _zi;
+        if (re.Length <= _m || im.Length <= _m)
+        {
+            throw new ArgumentException("The spectra must hold n/2 + 1 bins.");
+        }
+
+        Transform(input, window);
+
+        // Split the N/2-point complex transform into the N-point real one.
+        re[0] = _zr[0] + _zi[0];
+        im[0] = 0;
+        re[_m] = _zr[0] - _zi[0];
+        im[_m] = 0;
+        int k = 1;
+        ref double re0 = ref MemoryMarshal.GetReference(re);
+        ref double im0 = ref MemoryMarshal.GetReference(im);
+        if (WideVectors.Accelerated && Vector512Stages)
+        {
+            for (; k + 7 < _m; k += 8)
+            {
+                var (r, i) = Split512(k);
+                r.StoreUnsafe(ref re0, (nuint)k);
+                i.StoreUnsafe(ref im0, (nuint)k);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; k + 3 < _m; k += 4)
+            {
+                var (r, i) = Split256(k);
+                r.StoreUnsafe(ref re0, (nuint)k);
+                i.StoreUnsafe(ref im0, (nuint)k);
+            }
+        }
+
+        for (; k < _m; k++)
+        {
+            (re[k], im[k]) = Split(k);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/>'s bins as librosa's complex64 STFT holds them, each rounded to float32, straight into
+    /// power |X|² = re² + im² and magnitude |X| (float32), without storing the double-precision bins first; returns
+    /// the largest power. The same values as <see cref="Forward"/> followed by those roundings.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float ForwardPower(ReadOnlySpan<float> input, ReadOnlySpan<double> window, Span<float> power, Span<float> magnitude)
+    {
+        if (power.Length <= _m || magnitude.Length <= _m)
+        {
+            throw new ArgumentException("The spectra must hold n/2 + 1 bins.");
+        }
+
+        Transform(input, window);
+        float max = Math.Max(Store(_zr[0] + _zi[0], 0, power, magnitude, 0), Store(_zr[0] - _zi[0], 0, power, magnitude, _m));
+        int k = 1;
+        ref float p0 = ref MemoryMarshal.GetReference(power);
+        ref float m0 = ref MemoryMarshal.GetReference(magnitude);
+
+        // Powers are finite and non-negative (finite input), so the processor's maximum is the maximum.
+        if (WideVectors.Accelerated && Vector512Stages && Avx512F.IsSupported)
+        {
+            var largest = Vector256<float>.Zero;
+            for (; k + 7 < _m; k += 8)
+            {
+                var (re, im) = Split512(k);
+                var r = Avx512F.ConvertToVector256Single(re);
+                var i = Avx512F.ConvertToVector256Single(im);
+                var p = r * r + i * i;
+                largest = Vector256.MaxNative(largest, p);
+                p.StoreUnsafe(ref p0, (nuint)k);
+                Vector256.Sqrt(p).StoreUnsafe(ref m0, (nuint)k);
+            }
+
+            max = Math.Max(max, Largest(largest));
+        }
+
+        if (Avx.IsSupported)
+        {
+            var largest = Vector128<float>.Zero;
+            for (; k + 3 < _m; k += 4)
+            {
+                var (re, im) = Split256(k);
+                var r = Avx.ConvertToVector128Single(re);
+                var i = Avx.ConvertToVector128Single(im);
+                var p = r * r + i * i;
+                largest = Vector128.MaxNative(largest, p);
+                p.StoreUnsafe(ref p0, (nuint)k);
+                Vector128.Sqrt(p).StoreUnsafe(ref m0, (nuint)k);
+            }
+
+            for (int lane = 0; lane < Vector128<float>.Count; lane++)
+            {
+                max = Math.Max(max, largest.GetElement(lane));
+            }
+        }
+
+        for (; k < _m; k++)
+        {
+            var (re, im) = Split(k);
+            max = Math.Max(max, Store(re, im, power, magnitude, k));
+        }
+
+        return max;
+
+        static float Largest(Vector256<float> v)
+        {
+            float m = 0;
+            for (int lane = 0; lane < Vector256<float>.Count; lane++)
+            {
+                m = Math.Max(m, v.GetElement(lane));
+            }
+
+            return m;
+        }
+    }
+
+    /// <summary>One bin rounded to float32, its power and magnitude stored; returns the power.</summary>
+    private static float Store(double re, double im, Span<float> power, Span<float> magnitude, int k)
+    {
+        float r = (float)re, i = (float)im;
+        float p = r * r + i * i;
+        power[k] = p;
+        magnitude[k] = MathF.Sqrt(p);
+        return p;
+    }
+
+    /// <summary>The windowed input's N/2-point complex transform, in <c>_zr</c> and <c>_zi</c>.</summary>
+    private void Transform(ReadOnlySpan<float> input, ReadOnlySpan<double> window)
+    {
         if (input.Length < _n || (!window.IsEmpty && window.Length < _n))
         {
             throw new ArgumentException("The input and the window must hold at least the FFT size.");
@@ -97,92 +226,63 @@ internal sealed class RealFft64
 
         // No window is a window of ones: x · 1.0 is x exactly, so one fused path serves both.
         WindowFirstStages(input, window.IsEmpty ? _ones : window);
-        WideStages(zr, zi);
-
-        // Split the N/2-point complex transform into the N-point real one.
-        re[0] = zr[0] + zi[0];
-        im[0] = 0;
-        re[_m] = zr[0] - zi[0];
-        im[_m] = 0;
-        int start = 1;
-        if (WideVectors.Accelerated && Vector512Stages && re.Length > _m && im.Length > _m)
-        {
-            start = SplitBins512(re, im);
-        }
-
-        if (Vector256.IsHardwareAccelerated && re.Length > _m && im.Length > _m)
-        {
-            // Four bins at a time; the mirrored bins m-k are loaded as a vector and reversed.
-            var half = Vector256.Create(0.5);
-            var reverse = Vector256.Create(3L, 2, 1, 0);
-            ref double zr0 = ref MemoryMarshal.GetArrayDataReference(zr);
-            ref double zi0 = ref MemoryMarshal.GetArrayDataReference(zi);
-            ref double cos0 = ref MemoryMarshal.GetArrayDataReference(_postCos);
-            ref double sin0 = ref MemoryMarshal.GetArrayDataReference(_postSin);
-            ref double re0 = ref MemoryMarshal.GetReference(re);
-            ref double im0 = ref MemoryMarshal.GetReference(im);
-            for (; start + 3 < _m; start += 4)
-            {
-                int j = _m - start - 3; // the mirrored block m-k-3 .. m-k
-                var ar = Vector256.LoadUnsafe(ref zr0, (nuint)start);
-                var ai = Vector256.LoadUnsafe(ref zi0, (nuint)start);
-                var br = Vector256.Shuffle(Vector256.LoadUnsafe(ref zr0, (nuint)j), reverse);
-                var bi = Vector256.Shuffle(Vector256.LoadUnsafe(ref zi0, (nuint)j), reverse);
-                var er = half * (ar + br);
-                var ei = half * (ai - bi);
-                var or = half * (ai + bi);
-                var oi = half * (br - ar);
-                var c = Vector256.LoadUnsafe(ref cos0, (nuint)start);
-                var sn = Vector256.LoadUnsafe(ref sin0, (nuint)start);
-                (er + c * or + sn * oi).StoreUnsafe(ref re0, (nuint)start);
-                (ei + c * oi - sn * or).StoreUnsafe(ref im0, (nuint)start);
-            }
-        }
-
-        for (int k = start; k < _m; k++)
-        {
-            int j = _m - k;
-            double er = 0.5 * (zr[k] + zr[j]), ei = 0.5 * (zi[k] - zi[j]);
-            double or = 0.5 * (zi[k] + zi[j]), oi = -0.5 * (zr[k] - zr[j]);
-            double c = _postCos[k], s = _postSin[k];
-            re[k] = er + c * or + s * oi;
-            im[k] = ei + c * oi - s * or;
-        }
+        WideStages(_zr, _zi);
     }
 
-    /// <summary>
-    /// The split of <see cref="Forward"/> for bins 1 .. 8j (j as many blocks as fit below m), eight bins at a time with
-    /// the same operations per bin as the four-at-a-time loop; returns the first bin left to it.
-    /// </summary>
-    private int SplitBins512(Span<double> re, Span<double> im)
+    // The split of the N/2-point complex transform into bins of the N-point real one: bin k from z[k] and z[m - k].
+    // One bin at a time, four (the mirrored block loaded as a vector and reversed) or eight, with the same operations
+    // per bin.
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (double Re, double Im) Split(int k)
     {
-        int k = 1;
+        int j = _m - k;
+        double er = 0.5 * (_zr[k] + _zr[j]), ei = 0.5 * (_zi[k] - _zi[j]);
+        double or = 0.5 * (_zi[k] + _zi[j]), oi = -0.5 * (_zr[k] - _zr[j]);
+        double c = _postCos[k], s = _postSin[k];
+        return (er + c * or + s * oi, ei + c * oi - s * or);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (Vector256<double> Re, Vector256<double> Im) Split256(int k)
+    {
+        int j = _m - k - 3; // the mirrored block m-k-3 .. m-k
+        var half = Vector256.Create(0.5);
+        var reverse = Vector256.Create(3L, 2, 1, 0);
+        ref double zr0 = ref MemoryMarshal.GetArrayDataReference(_zr);
+        ref double zi0 = ref MemoryMarshal.GetArrayDataReference(_zi);
+        var ar = Vector256.LoadUnsafe(ref zr0, (nuint)k);
+        var ai = Vector256.LoadUnsafe(ref zi0, (nuint)k);
+        var br = Vector256.Shuffle(Vector256.LoadUnsafe(ref zr0, (nuint)j), reverse);
+        var bi = Vector256.Shuffle(Vector256.LoadUnsafe(ref zi0, (nuint)j), reverse);
+        var er = half * (ar + br);
+        var ei = half * (ai - bi);
+        var or = half * (ai + bi);
+        var oi = half * (br - ar);
+        var c = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_postCos), (nuint)k);
+        var sn = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_postSin), (nuint)k);
+        return (er + c * or + sn * oi, ei + c * oi - sn * or);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (Vector512<double> Re, Vector512<double> Im) Split512(int k)
+    {
+        int j = _m - k - 7; // the mirrored block m-k-7 .. m-k
         var half = Vector512.Create(0.5);
         var reverse = Vector512.Create(7L, 6, 5, 4, 3, 2, 1, 0);
         ref double zr0 = ref MemoryMarshal.GetArrayDataReference(_zr);
         ref double zi0 = ref MemoryMarshal.GetArrayDataReference(_zi);
-        ref double cos0 = ref MemoryMarshal.GetArrayDataReference(_postCos);
-        ref double sin0 = ref MemoryMarshal.GetArrayDataReference(_postSin);
-        ref double re0 = ref MemoryMarshal.GetReference(re);
-        ref double im0 = ref MemoryMarshal.GetReference(im);
-        for (; k + 7 < _m; k += 8)
-        {
-            int j = _m - k - 7; // the mirrored block m-k-7 .. m-k
-            var ar = Vector512.LoadUnsafe(ref zr0, (nuint)k);
-            var ai = Vector512.LoadUnsafe(ref zi0, (nuint)k);
-            var br = Vector512.Shuffle(Vector512.LoadUnsafe(ref zr0, (nuint)j), reverse);
-            var bi = Vector512.Shuffle(Vector512.LoadUnsafe(ref zi0, (nuint)j), reverse);
-            var er = half * (ar + br);
-            var ei = half * (ai - bi);
-            var or = half * (ai + bi);
-            var oi = half * (br - ar);
-            var c = Vector512.LoadUnsafe(ref cos0, (nuint)k);
-            var sn = Vector512.LoadUnsafe(ref sin0, (nuint)k);
-            (er + c * or + sn * oi).StoreUnsafe(ref re0, (nuint)k);
-            (ei + c * oi - sn * or).StoreUnsafe(ref im0, (nuint)k);
-        }
-
-        return k;
+        var ar = Vector512.LoadUnsafe(ref zr0, (nuint)k);
+        var ai = Vector512.LoadUnsafe(ref zi0, (nuint)k);
+        var br = Vector512.Shuffle(Vector512.LoadUnsafe(ref zr0, (nuint)j), reverse);
+        var bi = Vector512.Shuffle(Vector512.LoadUnsafe(ref zi0, (nuint)j), reverse);
+        var er = half * (ar + br);
+        var ei = half * (ai - bi);
+        var or = half * (ai + bi);
+        var oi = half * (br - ar);
+        var c = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_postCos), (nuint)k);
+        var sn = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_postSin), (nuint)k);
+        return (er + c * or + sn * oi, ei + c * oi - sn * or);
     }
 
     /// <summary>

@@ -134,6 +134,49 @@ public sealed class RealFftVectorPathTests
         Assert.Equal(narrowInverse.Select(BitConverter.DoubleToInt64Bits), wideInverse.Select(BitConverter.DoubleToInt64Bits));
     }
 
+    /// <summary>
+    /// The STFT's fused path (bins straight into float32 power and magnitude) equals the double-precision bins rounded
+    /// to float32 and squared, bit for bit, at every vector width, and returns the largest power.
+    /// </summary>
+    [Theory]
+    [InlineData(16)]
+    [InlineData(64)]
+    [InlineData(512)]
+    [InlineData(2048)]
+    public void Power_and_magnitude_equal_the_bins_rounded_to_float(int n)
+    {
+        var random = new Random(n + 29);
+        var input = new float[n];
+        var window = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            input[i] = (float)(random.NextDouble() * 2 - 1) * (i % 7 == 0 ? 1e-6f : 1f);
+            window[i] = 0.5 - 0.5 * Math.Cos(2 * Math.PI * i / n);
+        }
+
+        var re = new double[n / 2 + 1];
+        var im = new double[n / 2 + 1];
+        new RealFft64(n).Forward(input, window, re, im);
+        var expectedPower = new float[re.Length];
+        var expectedMagnitude = new float[re.Length];
+        for (int k = 0; k < re.Length; k++)
+        {
+            float r = (float)re[k], i = (float)im[k];
+            expectedPower[k] = r * r + i * i;
+            expectedMagnitude[k] = MathF.Sqrt(expectedPower[k]);
+        }
+
+        foreach (bool wide in new[] { true, false })
+        {
+            var power = new float[re.Length];
+            var magnitude = new float[re.Length];
+            float max = new RealFft64(n) { Vector512Stages = wide }.ForwardPower(input, window, power, magnitude);
+            Assert.Equal(expectedPower.Select(BitConverter.SingleToInt32Bits), power.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(expectedMagnitude.Select(BitConverter.SingleToInt32Bits), magnitude.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(expectedPower.Max(), max);
+        }
+    }
+
     /// <summary>The inverse's fused first stages against its scalar path, bit for bit (signed zeros included).</summary>
     [Theory]
     [InlineData(32)]

@@ -24,6 +24,63 @@ internal static class SpanMath
     /// <summary>The smallest value (IEEE minimum: NaN if any is NaN).</summary>
     public static float Min(ReadOnlySpan<float> x) => Reduce(x, largest: false);
 
+    /// <summary>The smallest and the largest value in one pass (each as <see cref="Min(ReadOnlySpan{float})"/> and <see cref="Max(ReadOnlySpan{float})"/> give it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (float Min, float Max) MinMax(ReadOnlySpan<float> x)
+    {
+        if (x.IsEmpty)
+        {
+            throw new ArgumentException("The span is empty.", nameof(x));
+        }
+
+        float low = x[0], high = x[0];
+        int i = 0;
+        const int width = 8; // Vector256<float>.Count
+        if (Vector256.IsHardwareAccelerated && x.Length >= width)
+        {
+            // Two accumulators each, so that consecutive comparisons do not wait for each other.
+            ref float x0 = ref MemoryMarshal.GetReference(x);
+            var lo = Vector256.LoadUnsafe(ref x0);
+            var hi = lo;
+            var lo2 = lo;
+            var hi2 = lo;
+            for (i = width; i <= x.Length - 2 * width; i += 2 * width)
+            {
+                var v = Vector256.LoadUnsafe(ref x0, (nuint)i);
+                var v2 = Vector256.LoadUnsafe(ref x0, (nuint)(i + width));
+                lo = Vector256.Min(lo, v);
+                hi = Vector256.Max(hi, v);
+                lo2 = Vector256.Min(lo2, v2);
+                hi2 = Vector256.Max(hi2, v2);
+            }
+
+            for (; i <= x.Length - width; i += width)
+            {
+                var v = Vector256.LoadUnsafe(ref x0, (nuint)i);
+                lo = Vector256.Min(lo, v);
+                hi = Vector256.Max(hi, v);
+            }
+
+            lo = Vector256.Min(lo, lo2);
+            hi = Vector256.Max(hi, hi2);
+            low = lo.ToScalar();
+            high = hi.ToScalar();
+            for (int lane = 1; lane < width; lane++)
+            {
+                low = Math.Min(low, Unsafe.Add(ref Unsafe.As<Vector256<float>, float>(ref lo), lane));
+                high = Math.Max(high, Unsafe.Add(ref Unsafe.As<Vector256<float>, float>(ref hi), lane));
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            low = Math.Min(low, x[i]);
+            high = Math.Max(high, x[i]);
+        }
+
+        return (low, high);
+    }
+
     /// <summary>destination[i] = max(x[i], y).</summary>
     public static void Max(ReadOnlySpan<float> x, float y, Span<float> destination) => Apply(x, default, y, destination, Operation.Max, pairwise: false);
 
@@ -61,14 +118,29 @@ internal static class SpanMath
     /// <summary>The sum of x[i]² (each square rounded to float32), in <see cref="Sum"/>'s order.</summary>
     public static float SumOfSquares(ReadOnlySpan<float> x) => SumOfTerms(x, default, Terms.Squares);
 
+    /// <summary>
+    /// The sum of ((x[i] − centre)²) · w[i], each step rounded to float32 as three element-wise passes would round
+    /// it (a spectrum's second moment about its centroid), in <see cref="Sum"/>'s order: one pass instead of three.
+    /// </summary>
+    public static float WeightedSquaredDeviations(ReadOnlySpan<float> x, float centre, ReadOnlySpan<float> w)
+    {
+        if (x.Length != w.Length)
+        {
+            throw new ArgumentException("The spans' lengths do not match.", nameof(w));
+        }
+
+        return SumOfTerms(x, w, Terms.WeightedSquaredDeviations, centre);
+    }
+
     private enum Terms
     {
         Values,
         Products,
         Squares,
+        WeightedSquaredDeviations,
     }
 
-    private static float SumOfTerms(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Terms terms)
+    private static float SumOfTerms(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Terms terms, float centre = 0)
     {
         const int Block = 32;
         int i = 0, whole = x.Length - x.Length % Block;
@@ -84,8 +156,8 @@ internal static class SpanMath
                 Vector512<float> ab = Vector512<float>.Zero, cd = Vector512<float>.Zero;
                 for (; i < whole; i += Block)
                 {
-                    ab += Term512(ref x0, ref y0, i, terms);
-                    cd += Term512(ref x0, ref y0, i + 16, terms);
+                    ab += Term512(ref x0, ref y0, i, terms, centre);
+                    cd += Term512(ref x0, ref y0, i + 16, terms, centre);
                 }
 
                 a = ab.GetLower();
@@ -100,10 +172,10 @@ internal static class SpanMath
                 a = b = c = d = Vector256<float>.Zero;
                 for (; i < whole; i += Block)
                 {
-                    a += Term(ref x0, ref y0, i, terms);
-                    b += Term(ref x0, ref y0, i + 8, terms);
-                    c += Term(ref x0, ref y0, i + 16, terms);
-                    d += Term(ref x0, ref y0, i + 24, terms);
+                    a += Term(ref x0, ref y0, i, terms, centre);
+                    b += Term(ref x0, ref y0, i + 8, terms, centre);
+                    c += Term(ref x0, ref y0, i + 16, terms, centre);
+                    d += Term(ref x0, ref y0, i + 24, terms, centre);
                 }
             }
             else
@@ -115,8 +187,7 @@ internal static class SpanMath
                 {
                     for (int j = 0; j < Block; j++)
                     {
-                        float v = x[i + j];
-                        lanes[j] += terms == Terms.Squares ? v * v : terms == Terms.Products ? v * y[i + j] : v;
+                        lanes[j] += ScalarTerm(x, y, i + j, terms, centre);
                     }
                 }
 
@@ -134,25 +205,64 @@ internal static class SpanMath
 
         for (; i < x.Length; i++)
         {
-            float v = x[i];
-            total += terms == Terms.Squares ? v * v : terms == Terms.Products ? v * y[i] : v;
+            total += ScalarTerm(x, y, i, terms, centre);
         }
 
         return total;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Term512(ref float x0, ref float y0, int i, Terms terms)
+    private static float ScalarTerm(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int i, Terms terms, float centre)
     {
-        var v = Vector512.LoadUnsafe(ref x0, (nuint)i);
-        return terms == Terms.Squares ? v * v : terms == Terms.Products ? v * Vector512.LoadUnsafe(ref y0, (nuint)i) : v;
+        float v = x[i];
+        switch (terms)
+        {
+            case Terms.Squares:
+                return v * v;
+            case Terms.Products:
+                return v * y[i];
+            case Terms.WeightedSquaredDeviations:
+                float d = v - centre;
+                return (d * d) * y[i];
+            default:
+                return v;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Term(ref float x0, ref float y0, int i, Terms terms)
+    private static Vector512<float> Term512(ref float x0, ref float y0, int i, Terms terms, float centre)
+    {
+        var v = Vector512.LoadUnsafe(ref x0, (nuint)i);
+        switch (terms)
+        {
+            case Terms.Squares:
+                return v * v;
+            case Terms.Products:
+                return v * Vector512.LoadUnsafe(ref y0, (nuint)i);
+            case Terms.WeightedSquaredDeviations:
+                var d = v - Vector512.Create(centre);
+                return (d * d) * Vector512.LoadUnsafe(ref y0, (nuint)i);
+            default:
+                return v;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Term(ref float x0, ref float y0, int i, Terms terms, float centre)
     {
         var v = Vector256.LoadUnsafe(ref x0, (nuint)i);
-        return terms == Terms.Squares ? v * v : terms == Terms.Products ? v * Vector256.LoadUnsafe(ref y0, (nuint)i) : v;
+        switch (terms)
+        {
+            case Terms.Squares:
+                return v * v;
+            case Terms.Products:
+                return v * Vector256.LoadUnsafe(ref y0, (nuint)i);
+            case Terms.WeightedSquaredDeviations:
+                var d = v - Vector256.Create(centre);
+                return (d * d) * Vector256.LoadUnsafe(ref y0, (nuint)i);
+            default:
+                return v;
+        }
     }
 
     /// <summary>

@@ -12,7 +12,6 @@ internal sealed class AnalysisWorkspace
         Fft = new RealFft64(n);
         Power = new float[bins];
         Magnitude = new float[bins];
-        Scratch = new float[bins];
         FrameBlock = new float[ColumnTranspose.Block * bins];
         MelColumn = new float[options.MelBandCount];
         Contrast = new SpectralContrastBands(options.Contrast, options.SampleRate, n);
@@ -28,8 +27,6 @@ internal sealed class AnalysisWorkspace
     public float[] Power { get; }
 
     public float[] Magnitude { get; }
-
-    public float[] Scratch { get; }
 
     /// <summary>Up to eight frames' spectra, row after row, on their way into <see cref="Spectrogram"/>.</summary>
     public float[] FrameBlock { get; }

@@ -189,7 +189,7 @@ internal sealed class FrameAnalyzer
 
                 if (centroid is not null || rolloff is not null)
                 {
-                    SpectralShape(magnitude, ws.Scratch, t, centroid, bandwidth, rolloff);
+                    SpectralShape(magnitude, t, centroid, bandwidth, rolloff);
                 }
 
                 if (flatness is not null)
@@ -287,7 +287,7 @@ internal sealed class FrameAnalyzer
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SpectralShape(ReadOnlySpan<float> magnitude, Span<float> scratch, int t, FeatureMatrix? centroid, FeatureMatrix? bandwidth, FeatureMatrix? rolloff)
+    private void SpectralShape(ReadOnlySpan<float> magnitude, int t, FeatureMatrix? centroid, FeatureMatrix? bandwidth, FeatureMatrix? rolloff)
     {
         float total = SpanMath.Sum(magnitude);
 
@@ -301,9 +301,7 @@ internal sealed class FrameAnalyzer
 
         if (bandwidth is not null)
         {
-            SpanMath.Subtract(_frequencies32, c, scratch);
-            SpanMath.Multiply(scratch, scratch, scratch);
-            bandwidth[0, t] = MathF.Sqrt(SpanMath.Dot(scratch[..magnitude.Length], magnitude) / norm);
+            bandwidth[0, t] = MathF.Sqrt(SpanMath.WeightedSquaredDeviations(_frequencies32, c, magnitude) / norm);
         }
 
         if (rolloff is not null)

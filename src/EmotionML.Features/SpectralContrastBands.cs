@@ -109,8 +109,7 @@ internal sealed class SpectralContrastBands
 
             if (take == 1)
             {
-                valley[k] = SpanMath.Min(band);
-                peak[k] = SpanMath.Max(band);
+                (valley[k], peak[k]) = SpanMath.MinMax(band);
                 continue;
             }
 

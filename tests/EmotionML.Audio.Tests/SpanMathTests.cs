@@ -42,6 +42,9 @@ public sealed class SpanMathTests
             Assert.Equal(BitConverter.SingleToInt32Bits(TensorPrimitives.Max<float>(x)), BitConverter.SingleToInt32Bits(SpanMath.Max(x)));
             Assert.Equal(BitConverter.SingleToInt32Bits(TensorPrimitives.Min<float>(x)), BitConverter.SingleToInt32Bits(SpanMath.Min(x)));
             Assert.Equal(TensorPrimitives.IsFiniteAll<float>(x), SpanMath.IsFiniteAll(x));
+            var (min, max) = SpanMath.MinMax(x);
+            Assert.Equal(BitConverter.SingleToInt32Bits(TensorPrimitives.Min<float>(x)), BitConverter.SingleToInt32Bits(min));
+            Assert.Equal(BitConverter.SingleToInt32Bits(TensorPrimitives.Max<float>(x)), BitConverter.SingleToInt32Bits(max));
 
             // One non-finite value anywhere, including the scalar tail, is found.
             foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
@@ -100,12 +103,20 @@ public sealed class SpanMathTests
             Assert.Equal(Bits(InOrder(x, y, (a, b) => a * b)), Bits(SpanMath.Dot(x, y)));
             Assert.Equal(Bits(InOrder(x, x, (a, b) => a * b)), Bits(SpanMath.SumOfSquares(x)));
 
+            // The spectral second moment: the three element-wise passes it replaces, then the dot product.
+            float centre = n == 0 ? 0.25f : x[n / 2];
+            var deviations = new float[n];
+            SpanMath.Subtract(x, centre, deviations);
+            SpanMath.Multiply(deviations, deviations, deviations);
+            Assert.Equal(Bits(SpanMath.Dot(deviations, y)), Bits(SpanMath.WeightedSquaredDeviations(x, centre, y)));
+
             // And they are sums: close to the exact ones.
             double exact = x.Zip(y, (a, b) => (double)(a * b)).Sum(), scale = x.Zip(y, (a, b) => Math.Abs((double)(a * b))).Sum();
             Assert.InRange(SpanMath.Dot(x, y), exact - 1e-5 * scale - 1e-40, exact + 1e-5 * scale + 1e-40);
         }
 
         Assert.Throws<ArgumentException>(() => SpanMath.Dot(new float[3], new float[4]));
+        Assert.Throws<ArgumentException>(() => SpanMath.WeightedSquaredDeviations(new float[3], 0, new float[4]));
 
         // 32 running sums over whole blocks of 32, combined (0-7 + 8-15) + (16-23 + 24-31) lane by lane, the lanes as
         // ((0+4) + (2+6)) + ((1+5) + (3+7)), then the rest one by one: written out one value at a time.

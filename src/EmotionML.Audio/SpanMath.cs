@@ -140,6 +140,7 @@ internal static class SpanMath
         WeightedSquaredDeviations,
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float SumOfTerms(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Terms terms, float centre = 0)
     {
         const int Block = 32;
@@ -271,6 +272,7 @@ internal static class SpanMath
     /// a span shorter than four values takes <see cref="MathF.Log10"/>. Ours because that generic method is one that
     /// ReadyToRun cannot precompile for us: the JIT spent 17 ms on it in every process that extracted features.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Log10(ReadOnlySpan<float> x, Span<float> destination)
     {
         if (destination.Length < x.Length)

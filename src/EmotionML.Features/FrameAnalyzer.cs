@@ -389,6 +389,7 @@ internal sealed class FrameAnalyzer
     /// per 16 bins (the logarithms were most of flatness's cost). Only the rounding of the products differs from a
     /// log per bin, a relative difference near 1e-15 in the double result.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Flatness(ReadOnlySpan<float> power)
     {
         double logSum = 0, sum = 0;

@@ -99,6 +99,7 @@ internal static class FrameProjection
     /// The 512-bit tiles of <see cref="Project"/> (four rows by thirty-two frames, then sixteen frames a row at a time):
     /// the frames before the returned one are done.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ProjectWide(ref float w0, int rows, int inner, ref float x0, int frames, ref float y0)
     {
         int t = 0;

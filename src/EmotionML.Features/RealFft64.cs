@@ -622,6 +622,7 @@ internal sealed class RealFft64
     }
 
     /// <summary><see cref="StagePair256"/> eight butterflies at a time (q a multiple of 8): the same operations per element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StagePair512(ref double re0, ref double im0, ref double twr0, ref double twi0, int q, int m)
     {
         nuint tw1 = (nuint)(q - 1), tw2 = (nuint)(2 * q - 1);

@@ -179,19 +179,21 @@ internal sealed class SpectralContrastBands
         var tailLanes = Vector256.GreaterThanOrEqual(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(width - tail)).AsSingle();
         var last = Vector256.LoadUnsafe(ref first, (nuint)(n - width));
 
-        // Pass 1: each lane's maximum and minimum.
+        // Pass 1: each lane's maximum and minimum, with the processor's instructions (one each, where the IEEE
+        // maximum and minimum take several on AVX2): magnitudes are never NaN (finite samples; a bin that overflows
+        // float32 is +infinity), so they agree.
         var maxima = Vector256.LoadUnsafe(ref first);
         var minima = maxima;
         int i = width;
         for (; i <= n - width; i += width)
         {
             var v = Vector256.LoadUnsafe(ref first, (nuint)i);
-            maxima = Vector256.Max(maxima, v);
-            minima = Vector256.Min(minima, v);
+            maxima = Vector256.MaxNative(maxima, v);
+            minima = Vector256.MinNative(minima, v);
         }
 
-        maxima = Vector256.Max(maxima, Vector256.ConditionalSelect(tailLanes, last, Vector256.Create(float.NegativeInfinity)));
-        minima = Vector256.Min(minima, Vector256.ConditionalSelect(tailLanes, last, Vector256.Create(float.PositiveInfinity)));
+        maxima = Vector256.MaxNative(maxima, Vector256.ConditionalSelect(tailLanes, last, Vector256.Create(float.NegativeInfinity)));
+        minima = Vector256.MinNative(minima, Vector256.ConditionalSelect(tailLanes, last, Vector256.Create(float.PositiveInfinity)));
         var highAt = Vector256.Create(LargestAt(maxima, take));
         var lowAt = Vector256.Create(-LargestAt(-minima, take));
 

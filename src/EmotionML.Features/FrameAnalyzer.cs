@@ -408,8 +408,9 @@ internal sealed class FrameAnalyzer
                 Vector256<double> p0Lo = Vector256<double>.One, p0Hi = p0Lo, p1Lo = p0Lo, p1Hi = p0Lo;
                 for (int j = k; j < k + 128; j += 2 * Vector256<float>.Count)
                 {
-                    var a = Vector256.Max(amin, Vector256.LoadUnsafe(ref p0, (nuint)j));
-                    var b = Vector256.Max(amin, Vector256.LoadUnsafe(ref p0, (nuint)(j + Vector256<float>.Count)));
+                    // Powers are never NaN: the processor's maximum (one instruction on AVX2) is the maximum.
+                    var a = Vector256.MaxNative(amin, Vector256.LoadUnsafe(ref p0, (nuint)j));
+                    var b = Vector256.MaxNative(amin, Vector256.LoadUnsafe(ref p0, (nuint)(j + Vector256<float>.Count)));
                     var aLo = Vector256.WidenLower(a);
                     var aHi = Vector256.WidenUpper(a);
                     var bLo = Vector256.WidenLower(b);

@@ -35,35 +35,26 @@ internal static class FrameProjection
             t = ProjectWide(ref w0, rows, inner, ref x0, frames, ref y0);
         }
 
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && frames - t >= 2 * Vector256<float>.Count)
         {
             // Tiles of four rows by sixteen frames: each input vector loaded once serves four rows, and a tile's
-            // slice of the input (inner × 16 floats: 64 KB for chroma's 1,025 bins) is read once per four rows.
+            // slice of the input (inner × 16 floats: 64 KB for chroma's 1,025 bins) is read once per four rows. The
+            // frames past the last whole tile are covered by one more tile ending at the last frame, overlapping the
+            // one before: a frame's sums do not depend on its neighbours, so the overlap gets the same values again.
             for (; t <= frames - 2 * Vector256<float>.Count; t += 2 * Vector256<float>.Count)
             {
-                int r = 0;
-                for (; r <= rows - 4; r += 4)
-                {
-                    Tile4(ref Unsafe.Add(ref w0, r * inner), inner, ref Unsafe.Add(ref x0, t), frames, ref Unsafe.Add(ref y0, r * frames + t));
-                }
-
-                for (; r < rows; r++)
-                {
-                    ref float w = ref Unsafe.Add(ref w0, r * inner);
-                    Vector256<float> a0 = Vector256<float>.Zero, a1 = a0;
-                    for (int i = 0; i < inner; i++)
-                    {
-                        var wi = Vector256.Create(Unsafe.Add(ref w, i));
-                        ref float row = ref Unsafe.Add(ref x0, (nint)i * frames + t);
-                        a0 += wi * Vector256.LoadUnsafe(ref row);
-                        a1 += wi * Vector256.LoadUnsafe(ref row, 8);
-                    }
-
-                    a0.StoreUnsafe(ref y0, (nuint)((long)r * frames + t));
-                    a1.StoreUnsafe(ref y0, (nuint)((long)r * frames + t + 8));
-                }
+                Window256(ref w0, rows, inner, ref x0, frames, ref y0, t);
             }
 
+            if (t < frames)
+            {
+                Window256(ref w0, rows, inner, ref x0, frames, ref y0, frames - 2 * Vector256<float>.Count);
+                t = frames;
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
             for (; t <= frames - Vector256<float>.Count; t += Vector256<float>.Count)
             {
                 for (int r = 0; r < rows; r++)
@@ -95,56 +86,86 @@ internal static class FrameProjection
         }
     }
 
+    /// <summary>Every row of the sixteen frames from <paramref name="t"/>: four rows at a time, then one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Window256(ref float w0, int rows, int inner, ref float x0, int frames, ref float y0, int t)
+    {
+        int r = 0;
+        for (; r <= rows - 4; r += 4)
+        {
+            Tile4(ref Unsafe.Add(ref w0, r * inner), inner, ref Unsafe.Add(ref x0, t), frames, ref Unsafe.Add(ref y0, r * frames + t));
+        }
+
+        for (; r < rows; r++)
+        {
+            ref float w = ref Unsafe.Add(ref w0, r * inner);
+            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0;
+            for (int i = 0; i < inner; i++)
+            {
+                var wi = Vector256.Create(Unsafe.Add(ref w, i));
+                ref float row = ref Unsafe.Add(ref x0, (nint)i * frames + t);
+                a0 += wi * Vector256.LoadUnsafe(ref row);
+                a1 += wi * Vector256.LoadUnsafe(ref row, 8);
+            }
+
+            a0.StoreUnsafe(ref y0, (nuint)((long)r * frames + t));
+            a1.StoreUnsafe(ref y0, (nuint)((long)r * frames + t + 8));
+        }
+    }
+
     /// <summary>
-    /// The 512-bit tiles of <see cref="Project"/> (four rows by thirty-two frames, then sixteen frames a row at a time):
-    /// the frames before the returned one are done.
+    /// The 512-bit tiles of <see cref="Project"/> (four rows by thirty-two frames): the frames before the returned one
+    /// are done (all of them, or none when there are fewer than 32).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ProjectWide(ref float w0, int rows, int inner, ref float x0, int frames, ref float y0)
     {
+        // The same tiles on 512-bit vectors (four rows by thirty-two frames), the last one ending at the last frame as
+        // in Project; fewer than 32 frames are left to the 256-bit tiles.
+        if (frames < 2 * Vector512<float>.Count)
+        {
+            return 0;
+        }
+
         int t = 0;
-        // The same tiles on 512-bit vectors: four rows by thirty-two frames, then sixteen frames a row at a time.
         for (; t <= frames - 2 * Vector512<float>.Count; t += 2 * Vector512<float>.Count)
         {
-            int r = 0;
-            for (; r <= rows - 4; r += 4)
-            {
-                Tile4Wide(ref Unsafe.Add(ref w0, r * inner), inner, ref Unsafe.Add(ref x0, t), frames, ref Unsafe.Add(ref y0, r * frames + t));
-            }
-
-            for (; r < rows; r++)
-            {
-                ref float w = ref Unsafe.Add(ref w0, r * inner);
-                Vector512<float> a0 = Vector512<float>.Zero, a1 = a0;
-                for (int i = 0; i < inner; i++)
-                {
-                    var wi = Vector512.Create(Unsafe.Add(ref w, i));
-                    ref float row = ref Unsafe.Add(ref x0, (nint)i * frames + t);
-                    a0 += wi * Vector512.LoadUnsafe(ref row);
-                    a1 += wi * Vector512.LoadUnsafe(ref row, 16);
-                }
-
-                a0.StoreUnsafe(ref y0, (nuint)((long)r * frames + t));
-                a1.StoreUnsafe(ref y0, (nuint)((long)r * frames + t + 16));
-            }
+            Window512(ref w0, rows, inner, ref x0, frames, ref y0, t);
         }
 
-        for (; t <= frames - Vector512<float>.Count; t += Vector512<float>.Count)
+        if (t < frames)
         {
-            for (int r = 0; r < rows; r++)
-            {
-                ref float w = ref Unsafe.Add(ref w0, r * inner);
-                var acc = Vector512<float>.Zero;
-                for (int i = 0; i < inner; i++)
-                {
-                    acc += Vector512.Create(Unsafe.Add(ref w, i)) * Vector512.LoadUnsafe(ref x0, (nuint)((long)i * frames + t));
-                }
-
-                acc.StoreUnsafe(ref y0, (nuint)((long)r * frames + t));
-            }
+            Window512(ref w0, rows, inner, ref x0, frames, ref y0, frames - 2 * Vector512<float>.Count);
         }
 
-        return t;
+        return frames;
+    }
+
+    /// <summary>Every row of the thirty-two frames from <paramref name="t"/>: four rows at a time, then one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Window512(ref float w0, int rows, int inner, ref float x0, int frames, ref float y0, int t)
+    {
+        int r = 0;
+        for (; r <= rows - 4; r += 4)
+        {
+            Tile4Wide(ref Unsafe.Add(ref w0, r * inner), inner, ref Unsafe.Add(ref x0, t), frames, ref Unsafe.Add(ref y0, r * frames + t));
+        }
+
+        for (; r < rows; r++)
+        {
+            ref float w = ref Unsafe.Add(ref w0, r * inner);
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0;
+            for (int i = 0; i < inner; i++)
+            {
+                var wi = Vector512.Create(Unsafe.Add(ref w, i));
+                ref float row = ref Unsafe.Add(ref x0, (nint)i * frames + t);
+                a0 += wi * Vector512.LoadUnsafe(ref row);
+                a1 += wi * Vector512.LoadUnsafe(ref row, 16);
+            }
+
+            a0.StoreUnsafe(ref y0, (nuint)((long)r * frames + t));
+            a1.StoreUnsafe(ref y0, (nuint)((long)r * frames + t + 16));
+        }
     }
 
     /// <summary>Four output rows over sixteen frames: eight independent accumulators.</summary>

@@ -76,37 +76,33 @@ internal sealed class SparseFilterBank
             var w = weights[_offset[r].._offset[r + 1]];
             long first = (long)_start[r] * frames;
             int t = 0;
-            if (Vector256.IsHardwareAccelerated)
+            if (Vector256.IsHardwareAccelerated && frames >= 32)
             {
+                // 32 frames at a time; the frames past the last whole block get one more block ending at the last frame
+                // (overlapping the one before: each frame's sum is its own, so the overlap gets the same values again).
                 for (; t <= frames - 32; t += 32)
                 {
-                    Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-                    for (int i = 0; i < w.Length; i++)
-                    {
-                        var wi = Vector256.Create(w[i]);
-                        nuint at = (nuint)(first + (long)i * frames + t);
-                        a0 += wi * Vector256.LoadUnsafe(ref x0, at);
-                        a1 += wi * Vector256.LoadUnsafe(ref x0, at + 8);
-                        a2 += wi * Vector256.LoadUnsafe(ref x0, at + 16);
-                        a3 += wi * Vector256.LoadUnsafe(ref x0, at + 24);
-                    }
-
-                    nuint to = (nuint)((long)r * frames + t);
-                    a0.StoreUnsafe(ref y0, to);
-                    a1.StoreUnsafe(ref y0, to + 8);
-                    a2.StoreUnsafe(ref y0, to + 16);
-                    a3.StoreUnsafe(ref y0, to + 24);
+                    Frames32(w, first, frames, ref x0, ref y0, r, t);
                 }
 
+                if (t < frames)
+                {
+                    Frames32(w, first, frames, ref x0, ref y0, r, frames - 32);
+                    t = frames;
+                }
+            }
+
+            if (Vector256.IsHardwareAccelerated && frames - t >= 8)
+            {
                 for (; t <= frames - 8; t += 8)
                 {
-                    var acc = Vector256<float>.Zero;
-                    for (int i = 0; i < w.Length; i++)
-                    {
-                        acc += Vector256.Create(w[i]) * Vector256.LoadUnsafe(ref x0, (nuint)(first + (long)i * frames + t));
-                    }
+                    Frames8(w, first, frames, ref x0, ref y0, r, t);
+                }
 
-                    acc.StoreUnsafe(ref y0, (nuint)((long)r * frames + t));
+                if (t < frames)
+                {
+                    Frames8(w, first, frames, ref x0, ref y0, r, frames - 8);
+                    t = frames;
                 }
             }
 
@@ -121,6 +117,41 @@ internal sealed class SparseFilterBank
                 output[r * frames + t] = acc;
             }
         }
+    }
+
+    /// <summary>Row <paramref name="r"/> over the 32 frames from <paramref name="t"/>, four vectors of eight.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Frames32(ReadOnlySpan<float> w, long first, int frames, ref float x0, ref float y0, int r, int t)
+    {
+        Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            var wi = Vector256.Create(w[i]);
+            nuint at = (nuint)(first + (long)i * frames + t);
+            a0 += wi * Vector256.LoadUnsafe(ref x0, at);
+            a1 += wi * Vector256.LoadUnsafe(ref x0, at + 8);
+            a2 += wi * Vector256.LoadUnsafe(ref x0, at + 16);
+            a3 += wi * Vector256.LoadUnsafe(ref x0, at + 24);
+        }
+
+        nuint to = (nuint)((long)r * frames + t);
+        a0.StoreUnsafe(ref y0, to);
+        a1.StoreUnsafe(ref y0, to + 8);
+        a2.StoreUnsafe(ref y0, to + 16);
+        a3.StoreUnsafe(ref y0, to + 24);
+    }
+
+    /// <summary>Row <paramref name="r"/> over the eight frames from <paramref name="t"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Frames8(ReadOnlySpan<float> w, long first, int frames, ref float x0, ref float y0, int r, int t)
+    {
+        var acc = Vector256<float>.Zero;
+        for (int i = 0; i < w.Length; i++)
+        {
+            acc += Vector256.Create(w[i]) * Vector256.LoadUnsafe(ref x0, (nuint)(first + (long)i * frames + t));
+        }
+
+        acc.StoreUnsafe(ref y0, (nuint)((long)r * frames + t));
     }
 
     public void Apply(ReadOnlySpan<float> spectrum, Span<float> output)

@@ -13,7 +13,7 @@
 # librosa side: ../shared/anchors/librosa-speed/run.sh over the first M of the same clips (default 30); skipped,
 # with a note, where librosa or its Python stack is absent (see that folder's README for the set-up).
 # Prints the CPU model, its widest vector instruction set, the throughputs (audio-seconds per CPU-second, user + sys
-# from /usr/bin/time) of the portable build, of the published (ReadyToRun) one and of librosa, the ratios, and each
+# from the kernel's accounting) of the portable build, of the published (ReadyToRun) one and of librosa, the ratios, and each
 # build's start-up (the process over one file) with the cost of every further clip.
 # The three are interleaved round by round (ours, then librosa, R times) and each side's best round is kept: the
 # machines here drift by a fifth or more within minutes, and measuring librosa only after all of our runs let that
@@ -51,8 +51,6 @@ rm -rf "$out" && mkdir -p "$out"
 rid=linux-x64; [[ $(uname -m) == aarch64 ]] && rid=linux-arm64
 dotnet build "$repo/src/EmotionML.Cli" -c Release -o "$out/portable" -v quiet -nologo >/dev/null
 dotnet publish "$repo/src/EmotionML.Cli" -c Release -r "$rid" -o "$out/published" -v quiet -nologo >/dev/null
-timer=/usr/bin/time
-[[ -x $timer ]] || { echo "/usr/bin/time is missing (apt-get install time)" >&2; exit 3; }
 
 audio=$(python3 - "${files[@]}" <<'EOF' 2>/dev/null || true
 import sys, wave
@@ -68,10 +66,12 @@ librosa_run=$shared/anchors/librosa-speed/run.sh
 librosa=yes
 [[ -x $librosa_run ]] || librosa=
 # CPU seconds (user + sys) of one `features --threads 1` process pinned to one core: cpu_of BUILD OUT FILE...
+# bash's `time` with TIMEFORMAT reports the kernel's accounting to the millisecond (/usr/bin/time rounds to 10 ms,
+# 1.5 % of a 720-clip run).
 cpu_of() {
-  local build=$1 json=$2; shift 2
-  taskset -c 0 "$timer" -f '%U %S' "$out/$build/EmotionML.Cli" features "$@" --threads 1 --format json --out "$json" \
-    2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}'
+  local build=$1 json=$2 TIMEFORMAT='%3U %3S'; shift 2
+  { time taskset -c 0 "$out/$build/EmotionML.Cli" features "$@" --threads 1 --format json --out "$json" >/dev/null 2>/dev/null; } 2>&1 \
+    | tail -1 | awk '{printf "%.3f", $1 + $2}'
 }
 declare -A best
 theirs=

@@ -156,11 +156,13 @@ internal sealed class FrameAnalyzer
         ws.Tuning.Reset();
         if (spectral)
         {
-            var power = ws.Power;
-            var magnitude = ws.Magnitude;
+            var magnitude = ws.Magnitude.AsSpan();
             for (int t = 0; t < frames; t++)
             {
-                // Double precision, then kept in float32 as librosa's complex64 STFT.
+                // Double precision, then kept in float32 as librosa's complex64 STFT. When chroma keeps the power
+                // spectrogram, the power is written straight into the frame's row of the block on its way there.
+                int slot = t % ColumnTranspose.Block;
+                var power = wantChroma && chromaFromPower ? ws.FrameBlock.AsSpan(slot * bins, bins) : ws.Power.AsSpan();
                 float maxPower = ws.Fft.ForwardPower(pad.Slice(t * hop, n), _window, power, magnitude);
 
                 if (wantMel && !melFromSpectrogram)
@@ -173,8 +175,11 @@ internal sealed class FrameAnalyzer
                 {
                     // Kept bins × frames for the projections, eight frames at a time.
                     var keep = chromaFromPower ? power : magnitude;
-                    int slot = t % ColumnTranspose.Block;
-                    keep.CopyTo(ws.FrameBlock.AsSpan(slot * bins, bins));
+                    if (!chromaFromPower)
+                    {
+                        keep.CopyTo(ws.FrameBlock.AsSpan(slot * bins, bins));
+                    }
+
                     if (slot == ColumnTranspose.Block - 1 || t == frames - 1)
                     {
                         ColumnTranspose.Store(ws.FrameBlock, slot + 1, bins, ws.Spectrogram, frames, t - slot);

@@ -16,7 +16,7 @@ namespace EmotionML.Features;
 /// The per-frame kernels here and in the classes they call (FFT stages, projections, contrast, tuning, YIN, sums)
 /// carry <see cref="MethodImplOptions.AggressiveOptimization"/>: ReadyToRun leaves them out, and the JIT compiles each
 /// once, fully optimised for the machine it runs on (AVX-512 encodings, constants, inlining across our assemblies),
-/// on first use. In the published tool that costs about 15 ms of start-up and saved 7 % of a 720-clip run against the
+/// on first use. In the published tool that costs about 24 ms of start-up and saved 7 % of a 720-clip run against the
 /// precompiled AVX2 code; in an application it also skips the slow first tiers (benchmarks/README.md, session 16).
 /// </para>
 /// </summary>
@@ -29,7 +29,7 @@ internal sealed class FrameAnalyzer
     private readonly float[] _frequencies32; // bin centre frequencies
     private readonly SparseFilterBank _mel;
     private readonly float[] _dct;          // MfccCount × MelBandCount, orthonormal DCT-II
-    // Chroma banks by tuning, flattened rows × bins; a clip's estimate is one of 100 values, so the list stays short.
+    // Chroma banks by tuning, flattened rows × bins; a clip's estimate is one of 100 values, so the array stays short.
     // An array under a lock rather than a ConcurrentDictionary<double, …> (or a List of a struct): those generic
     // instantiations are JIT-compiled in every process (about 3 ms), where this code is precompiled.
     private TunedBank[] _chromaBanks = [];

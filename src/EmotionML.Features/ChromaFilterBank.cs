@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EmotionML.Features;
 
 /// <summary>
@@ -6,13 +8,15 @@ namespace EmotionML.Features;
 /// octaves. Ours because a bank is built for every tuning estimate a clip gives (up to 100 of them), and NWaves'
 /// version takes five transcendental calls per weight (two <c>Math.Pow(x, 2)</c>, two <c>Math.Exp</c>, and the
 /// octave weight, which depends only on the bin, recomputed for each of the 12 rows): this one takes one
-/// <c>Math.Exp</c> per weight and one octave weight per bin, about 4× faster. The arithmetic is otherwise NWaves'
+/// <c>Math.Exp</c> per weight and one octave weight per bin, about 4× faster, and the distance on the circle without
+/// a library call for the remainder (a quarter less again; all 100 tuning estimates occur in a 720-clip run). The arithmetic is otherwise NWaves'
 /// step for step, in the same precision (float where it is float); a test checks that every weight equals NWaves'
 /// bit for bit over a sweep of tunings.
 /// </summary>
 internal static class ChromaFilterBank
 {
     /// <summary>The bank: <paramref name="chromaCount"/> rows of fftSize / 2 + 1 weights, starting at C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float[][] Create(int fftSize, int sampleRate, int chromaCount, double tuning, double centerOctave, double octaveWidth)
     {
         float step = (float)sampleRate / fftSize;
@@ -50,7 +54,7 @@ internal static class ChromaFilterBank
             for (int i = 0; i < chromaCount; i++)
             {
                 float shifted = position[j] - i;
-                double d = (shifted + half + 10 * chromaCount) % chromaCount - half;
+                double d = Remainder(shifted + half + 10 * chromaCount, chromaCount) - half;
                 double z = 2 * d / width[j];
                 float w = (float)Math.Exp(-0.5 * (z * z));
                 bank[i][j] = w;
@@ -74,5 +78,22 @@ internal static class ChromaFilterBank
         }
 
         return rolled;
+    }
+
+    /// <summary>
+    /// x mod m with the sign of x, as <c>%</c> (C's fmod) gives it, without its library call (one per weight): the
+    /// remainder is exact in both, since x − m·q is representable for these magnitudes, and a quotient off by one (x / m
+    /// rounded to the next integer) is put right by one exact step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Remainder(double x, int m)
+    {
+        if (x < 0)
+        {
+            return -Remainder(-x, m);
+        }
+
+        double r = x - m * Math.Floor(x / m);
+        return r < 0 ? r + m : r >= m ? r - m : r;
     }
 }

@@ -19,12 +19,12 @@ namespace EmotionML.Audio;
 internal static class SpanMath
 {
     /// <summary>The largest value (IEEE maximum: NaN if any is NaN).</summary>
-    public static float Max(ReadOnlySpan<float> x) => Reduce(x, largest: true);
+    public static float Max(ReadOnlySpan<float> x) => MinMax(x).Max;
 
     /// <summary>The smallest value (IEEE minimum: NaN if any is NaN).</summary>
-    public static float Min(ReadOnlySpan<float> x) => Reduce(x, largest: false);
+    public static float Min(ReadOnlySpan<float> x) => MinMax(x).Min;
 
-    /// <summary>The smallest and the largest value in one pass (each as <see cref="Min(ReadOnlySpan{float})"/> and <see cref="Max(ReadOnlySpan{float})"/> give it).</summary>
+    /// <summary>The smallest and the largest value in one pass (IEEE minimum and maximum: NaN if any is NaN); <see cref="Min(ReadOnlySpan{float})"/> and <see cref="Max(ReadOnlySpan{float})"/> take the half they need.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float Min, float Max) MinMax(ReadOnlySpan<float> x)
     {
@@ -390,60 +390,6 @@ internal static class SpanMath
         Multiply,
         Subtract,
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Reduce(ReadOnlySpan<float> x, bool largest)
-    {
-        if (x.IsEmpty)
-        {
-            throw new ArgumentException("The span is empty.", nameof(x));
-        }
-
-        float result = x[0];
-        int i = 0;
-        const int width = 8; // Vector256<float>.Count
-        if (Vector256.IsHardwareAccelerated && x.Length >= width)
-        {
-            // Four accumulators over blocks of 32, so that consecutive comparisons do not wait for each other, then
-            // one over the remaining blocks of 8.
-            ref float x0 = ref MemoryMarshal.GetReference(x);
-            var a = Vector256.LoadUnsafe(ref x0);
-            var b = a;
-            var c = a;
-            var d = a;
-            for (i = width; i <= x.Length - 4 * width; i += 4 * width)
-            {
-                a = Pick(a, Vector256.LoadUnsafe(ref x0, (nuint)i), largest);
-                b = Pick(b, Vector256.LoadUnsafe(ref x0, (nuint)(i + width)), largest);
-                c = Pick(c, Vector256.LoadUnsafe(ref x0, (nuint)(i + 2 * width)), largest);
-                d = Pick(d, Vector256.LoadUnsafe(ref x0, (nuint)(i + 3 * width)), largest);
-            }
-
-            for (; i <= x.Length - width; i += width)
-            {
-                a = Pick(a, Vector256.LoadUnsafe(ref x0, (nuint)i), largest);
-            }
-
-            a = Pick(Pick(a, b, largest), Pick(c, d, largest), largest);
-            result = a.ToScalar();
-            for (int lane = 1; lane < width; lane++)
-            {
-                float v = Unsafe.Add(ref Unsafe.As<Vector256<float>, float>(ref a), lane);
-                result = largest ? Math.Max(result, v) : Math.Min(result, v);
-            }
-        }
-
-        for (; i < x.Length; i++)
-        {
-            result = largest ? Math.Max(result, x[i]) : Math.Min(result, x[i]);
-        }
-
-        return result;
-    }
-
-    /// <summary>The lane-wise maximum or minimum (the flag is the same on every call of a loop, so it is predicted).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Pick(Vector256<float> x, Vector256<float> y, bool largest) => largest ? Vector256.Max(x, y) : Vector256.Min(x, y);
 
     /// <summary>destination[i] = op(x[i], y[i]) (pairwise), or op(x[i], scalar); one loop per case.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

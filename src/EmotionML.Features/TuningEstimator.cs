@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using EmotionML.Audio;
 
 namespace EmotionML.Features;
 
@@ -36,10 +35,7 @@ internal sealed class TuningEstimator
         _count = 0;
     }
 
-    /// <summary>Adds one frame's spectrum (power or magnitude).</summary>
-    public void AddFrame(ReadOnlySpan<float> s, int sampleRate, int fftSize) => AddFrame(s, SpanMath.Max(s), sampleRate, fftSize);
-
-    /// <summary>Adds one frame's spectrum whose largest value the caller already has (<paramref name="max"/>).</summary>
+    /// <summary>Adds one frame's spectrum (power or magnitude) and its largest value, <paramref name="max"/> (the caller has it from the pass that made the spectrum).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddFrame(ReadOnlySpan<float> s, float max, int sampleRate, int fftSize)
     {

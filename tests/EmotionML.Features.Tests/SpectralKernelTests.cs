@@ -43,7 +43,7 @@ public sealed class SpectralKernelTests
             for (int frame = 0; frame < 30; frame++)
             {
                 var s = Spectrum(shape, fftSize / 2 + 1, random);
-                estimator.AddFrame(s, sampleRate, fftSize);
+                estimator.AddFrame(s, s.Max(), sampleRate, fftSize);
                 reference.AddFrame(s, sampleRate, fftSize);
             }
 

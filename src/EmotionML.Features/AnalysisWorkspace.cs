@@ -54,4 +54,10 @@ internal sealed class AnalysisWorkspace
 
     /// <summary>The zero-padded signal, grown as needed.</summary>
     public float[] Padded { get; set; } = [];
+
+    /// <summary>
+    /// The last scoped log-mel spectrogram's storage, exactly bands × frames long (<see cref="FrameAnalyzer.AnalyzeMel{T}"/>):
+    /// reused when the next clip has the same length, as every window of a timeline has.
+    /// </summary>
+    public float[] LogMel { get; set; } = [];
 }

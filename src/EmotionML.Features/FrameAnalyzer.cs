@@ -108,10 +108,41 @@ internal sealed class FrameAnalyzer
         }
     }
 
+    /// <summary>
+    /// The mel matrix of <paramref name="signal"/> handed to <paramref name="use"/> before the workspace is given back:
+    /// its storage (exactly bands × frames) stays in the workspace and is reused by the next clip of the same length,
+    /// so a timeline's windows allocate no spectrogram (one would land on the large-object heap, which only a full
+    /// collection frees). The matrix is valid only during <paramref name="use"/>.
+    /// </summary>
+    public T AnalyzeMel<T>(ReadOnlySpan<float> signal, Func<FeatureMatrix, T> use)
+    {
+        var ws = _workspaces.TryTake(out var w) ? w : new AnalysisWorkspace(_options);
+        try
+        {
+            long size = (long)_options.MelBandCount * _options.Stft.FrameCount(signal.Length);
+            float[]? storage = null;
+            if (size <= MatrixArena.MaxFloats)
+            {
+                if (ws.LogMel.Length != size)
+                {
+                    ws.LogMel = new float[size];
+                }
+
+                storage = ws.LogMel;
+            }
+
+            return use(Analyze(signal, FeatureKinds.Mel, ws, null, storage).Mel!);
+        }
+        finally
+        {
+            _workspaces.Add(ws);
+        }
+    }
+
     /// <summary>A zero matrix: from the arena when the caller pools at once, else one the caller owns.</summary>
     private static FeatureMatrix NewMatrix(MatrixArena? arena, int rows, int frames) => arena?.Take(rows, frames) ?? new FeatureMatrix(rows, frames);
 
-    private FrameFeatures Analyze(ReadOnlySpan<float> signal, FeatureKinds kinds, AnalysisWorkspace ws, MatrixArena? arena)
+    private FrameFeatures Analyze(ReadOnlySpan<float> signal, FeatureKinds kinds, AnalysisWorkspace ws, MatrixArena? arena, float[]? melStorage = null)
     {
         var stft = _options.Stft;
         int n = stft.FftSize, hop = stft.HopLength, bins = stft.BinCount;
@@ -141,7 +172,9 @@ internal sealed class FrameAnalyzer
         bool spectral = (kinds & (FeatureKinds.Mel | FeatureKinds.Mfcc | FeatureKinds.Chroma | FeatureKinds.Contrast | FeatureKinds.Rolloff
             | FeatureKinds.Centroid | FeatureKinds.Bandwidth | FeatureKinds.Flatness)) != 0;
 
-        var mel = wantMel ? NewMatrix(arena, _options.MelBandCount, frames) : null;
+        var mel = !wantMel ? null
+            : melStorage is not null ? new FeatureMatrix(_options.MelBandCount, frames, melStorage)
+            : NewMatrix(arena, _options.MelBandCount, frames);
         var peak = kinds.HasFlag(FeatureKinds.Contrast) ? NewMatrix(arena, ws.Peak.Length, frames) : null;
         var valley = peak is null ? null : NewMatrix(arena, ws.Peak.Length, frames);
         var centroid = kinds.HasFlag(FeatureKinds.Centroid) || kinds.HasFlag(FeatureKinds.Bandwidth) ? NewMatrix(arena, 1, frames) : null;

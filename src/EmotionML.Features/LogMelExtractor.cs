@@ -36,4 +36,10 @@ public sealed class LogMelExtractor
     /// <param name="samples">Mono samples; at least one, all finite.</param>
     /// <param name="sampleRate">Must equal <see cref="LogMelFeatureOptions.SampleRate"/>.</param>
     public LogMelSpectrogram Extract(ReadOnlySpan<float> samples, int sampleRate) => _extractor.ExtractLogMel(samples, sampleRate);
+
+    /// <summary>
+    /// The spectrogram of <paramref name="samples"/> handed to <paramref name="use"/> over reused storage (no
+    /// allocation when the previous clip had the same length): valid only during the call.
+    /// </summary>
+    internal T WithSpectrogram<T>(ReadOnlySpan<float> samples, int sampleRate, Func<LogMelSpectrogram, T> use) => _extractor.WithLogMel(samples, sampleRate, use);
 }

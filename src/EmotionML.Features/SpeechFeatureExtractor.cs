@@ -74,7 +74,22 @@ public sealed class SpeechFeatureExtractor
     public LogMelSpectrogram ExtractLogMel(ReadOnlySpan<float> samples, int sampleRate, LogMelOptions? options = null)
     {
         options ??= new LogMelOptions();
-        var mel = ExtractFrames(samples, sampleRate, FeatureKinds.Mel).Mel!;
+        return ToLogMel(ExtractFrames(samples, sampleRate, FeatureKinds.Mel).Mel!, options);
+    }
+
+    /// <summary>
+    /// The log-mel spectrogram (default <see cref="LogMelOptions"/>) handed to <paramref name="use"/> over storage the
+    /// extractor keeps and reuses for the next clip of the same length (a timeline's windows allocate none): valid only
+    /// during the call, never to be kept.
+    /// </summary>
+    internal T WithLogMel<T>(ReadOnlySpan<float> samples, int sampleRate, Func<LogMelSpectrogram, T> use)
+    {
+        Check(samples, sampleRate);
+        return _analyzer.AnalyzeMel(samples, mel => use(ToLogMel(mel, new LogMelOptions())));
+    }
+
+    private LogMelSpectrogram ToLogMel(FeatureMatrix mel, LogMelOptions options)
+    {
         var db = mel.Data;
         // Powers are finite and non-negative: the largest is the reference (at least 1e-10).
         float max = Math.Max(0f, SpanMath.Max(db));

@@ -1,28 +1,40 @@
 using System.Collections.Concurrent;
 using EmotionML.Features;
-using Microsoft.ML;
-using Microsoft.ML.Data;
-using Microsoft.ML.Transforms.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace EmotionML;
 
 /// <summary>
-/// An imported ONNX CNN over log-mel spectrograms, scored through ML.NET's <c>ApplyOnnxModel</c> (ONNX Runtime,
-/// one intra-op thread per call so concurrent predictions scale across cores). Checked against its
+/// An imported ONNX CNN over log-mel spectrograms, scored by one ONNX Runtime session (one intra-op thread per call,
+/// so concurrent predictions scale across cores and share the session). Checked against its
 /// <see cref="CnnSidecar"/> on load: the graph must take the sidecar's input name and shape and give one value per
 /// label, or a <see cref="ModelBundleException"/> says what does not match. A clip is scored as the mean of
 /// <see cref="TestCrops"/> test-time crops (the sidecar's count unless the loader asks for another; evenly spaced
 /// windows of the input's frame count; a shorter clip is padded with its dB floor). Thread-safe.
 /// </summary>
+/// <remarks>
+/// The session is ONNX Runtime's own <c>InferenceSession</c> rather than ML.NET's <c>ApplyOnnxModel</c> (which
+/// <see cref="Microsoft.ML.SpeechTransformsCatalog"/> still feeds, for pipelines of your own): ML.NET's scorer is not safe for
+/// concurrent calls on one session (it crashed the process under load), so the engine held one session per pooled
+/// engine, each with its own copy of the weights, and ML.NET also kept the parsed graph in the managed heap. One
+/// session serves every thread here (ONNX Runtime's <c>Run</c> is thread-safe), the input is the caller's pooled
+/// buffer, and the graph is checked by a real run at load.
+/// </remarks>
 public sealed class CnnModel : IDisposable
 {
-    private const string InputColumn = "LogMel";
-    private const string OutputColumn = "CnnScore";
-    private readonly MLContext _ml;
-    private readonly ConcurrentBag<ITransformer> _sessions = new();
-    private readonly ConcurrentBag<ITransformer> _allSessions = new();
-    private readonly PredictionEnginePool<CnnInput, CnnOutput> _pool;
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly long[] _inputShape;
     private readonly int _inputSize;
+    private readonly ConcurrentBag<float[]> _inputs = new();
+    private int _spareInputs;
+
+    // Calls in flight plus one for the model itself: the session is released when Dispose has run and the last call
+    // has left, so a Dispose that races with predictions lets them finish.
+    private int _users = 1;
     private int _disposed;
 
     /// <summary>The most test-time crops a CNN scores per clip (the fewest is 1).</summary>
@@ -36,19 +48,22 @@ public sealed class CnnModel : IDisposable
         OnnxBytes = onnx;
         LogMel = new LogMelExtractor(sidecar.LogMelOptions);
         _inputSize = sidecar.LogMel.MelBands * sidecar.Frames;
-        _ml = new MLContext(0);
-        // Checked now (a mismatch fails the load, not the first prediction); the first engine reuses it.
-        _sessions.Add(Build(_ml, onnx, sidecar, _inputSize));
-        var inputSchema = InputSchema(_inputSize);
-        // One ONNX Runtime session per pooled engine: concurrent runs of one session through ML.NET's scorer crashed
-        // the process under load (SIGSEGV inside onnxruntime, several threads at one address), separate sessions
-        // do not share that state. The pool is bounded, so the sessions are too.
-        _pool = new PredictionEnginePool<CnnInput, CnnOutput>(() =>
+        _inputShape = [1, 1, sidecar.LogMel.MelBands, sidecar.Frames];
+        _inputNames = [sidecar.Input.Name];
+        _outputNames = [sidecar.Output.Name];
+        _session = Open(onnx, sidecar);
+        try
         {
-            var session = _sessions.TryTake(out var spare) ? spare : Build(_ml, onnx, sidecar, _inputSize);
-            _allSessions.Add(session);
-            return _ml.Model.CreatePredictionEngine<CnnInput, CnnOutput>(session, ignoreMissingColumns: true, inputSchemaDefinition: inputSchema);
-        }, this);
+            // A real run at load: a graph that takes the input but gives the wrong number of values fails here, not
+            // at the first prediction.
+            Run(new float[_inputSize], new float[Labels.Count]);
+        }
+        catch (Exception ex) when (ex is ModelBundleException or OnnxRuntimeException)
+        {
+            _session.Dispose();
+            _runOptions.Dispose();
+            throw ex as ModelBundleException ?? Mismatch(sidecar, ex);
+        }
     }
 
     /// <summary>The sidecar: input, labels, log-mel settings, training record.</summary>
@@ -127,15 +142,26 @@ public sealed class CnnModel : IDisposable
 
         var starts = CropStarts(logMel.Frames, Sidecar.Frames, TestCrops);
         var sum = new double[Labels.Count];
-        var input = new CnnInput { LogMel = new float[_inputSize] };
-        foreach (int start in starts)
+        var scores = new float[Labels.Count];
+        Enter();
+        var input = TakeInput();
+        try
         {
-            FillCrop(logMel, start, input.LogMel);
-            var scores = ToProbabilities(_pool.Predict(input).Score);
-            for (int i = 0; i < sum.Length; i++)
+            foreach (int start in starts)
             {
-                sum[i] += scores[i];
+                FillCrop(logMel, start, input);
+                Run(input, scores);
+                ToProbabilities(scores);
+                for (int i = 0; i < sum.Length; i++)
+                {
+                    sum[i] += scores[i];
+                }
             }
+        }
+        finally
+        {
+            ReturnInput(input);
+            Exit();
         }
 
         return sum.Select(v => (float)(v / starts.Length)).ToArray();
@@ -189,20 +215,69 @@ public sealed class CnnModel : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            return;
+            Exit();
+        }
+    }
+
+    private float[] TakeInput()
+    {
+        if (_inputs.TryTake(out var spare))
+        {
+            Interlocked.Decrement(ref _spareInputs);
+            return spare;
         }
 
-        _pool.Dispose();
-        // ML.NET's ONNX scorer leaves each engine's last outputs (native ONNX Runtime values) to the finalizer; they
-        // are released here, while their sessions still live, rather than at some later collection after them.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        foreach (var session in _allSessions.Concat(_sessions))
+        return new float[_inputSize];
+    }
+
+    // Bounded like the tree engines: a burst of threads leaves at most that many buffers behind. The count is kept
+    // beside the bag (ConcurrentBag.Count locks every thread's list); approximate under races, which only the bound reads.
+    private void ReturnInput(float[] input)
+    {
+        if (Volatile.Read(ref _spareInputs) < EmotionModel.MaxPooledEngines)
         {
-            (session as IDisposable)?.Dispose();
+            Interlocked.Increment(ref _spareInputs);
+            _inputs.Add(input);
         }
+    }
+
+    private void Enter()
+    {
+        while (true)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            int users = Volatile.Read(ref _users);
+            ObjectDisposedException.ThrowIf(users == 0, this);
+            if (Interlocked.CompareExchange(ref _users, users + 1, users) == users)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Exit()
+    {
+        if (Interlocked.Decrement(ref _users) == 0)
+        {
+            _session.Dispose();
+            _runOptions.Dispose();
+        }
+    }
+
+    /// <summary>One crop through the graph: <paramref name="scores"/> receives its raw output (one value per label).</summary>
+    private void Run(float[] input, float[] scores)
+    {
+        using var tensor = OrtValue.CreateTensorValueFromMemory(input, _inputShape);
+        using var outputs = _session.Run(_runOptions, _inputNames, [tensor], _outputNames);
+        var values = outputs[0].GetTensorDataAsSpan<float>();
+        if (values.Length != scores.Length)
+        {
+            throw new ModelBundleException($"The ONNX graph's output '{Sidecar.Output.Name}' gave {values.Length} values for one crop; the sidecar lists {scores.Length} labels.");
+        }
+
+        values.CopyTo(scores);
     }
 
     /// <summary>
@@ -243,80 +318,87 @@ public sealed class CnnModel : IDisposable
         }
     }
 
-    private float[] ToProbabilities(float[] raw)
+    /// <summary>Turns one crop's raw output into probabilities in place (a softmax output is left as it is).</summary>
+    private void ToProbabilities(float[] raw)
     {
         if (Sidecar.Output.Kind == "softmax")
         {
-            return raw;
+            return;
         }
 
         float max = raw.Max();
-        var p = raw.Select(v => Math.Exp(v - max)).ToArray();
-        double sum = p.Sum();
-        return p.Select(v => (float)(v / sum)).ToArray();
+        double sum = 0;
+        for (int i = 0; i < raw.Length; i++)
+        {
+            sum += Math.Exp(raw[i] - max);
+        }
+
+        for (int i = 0; i < raw.Length; i++)
+        {
+            raw[i] = (float)(Math.Exp(raw[i] - max) / sum);
+        }
     }
 
-    private static ITransformer Build(MLContext ml, byte[] onnx, CnnSidecar sidecar, int inputSize)
+    private static InferenceSession Open(byte[] onnx, CnnSidecar sidecar)
     {
-        // OnnxOptions (which sets ONNX Runtime's thread counts) takes a file, not bytes: a private temporary copy,
-        // removed once the session has read it.
-        string file = Path.Combine(Path.GetTempPath(), $"emotionml-{Guid.NewGuid():N}.onnx");
-        File.WriteAllBytes(file, onnx);
+        var options = new SessionOptions
+        {
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        InferenceSession? session = null;
         try
         {
-            var pipeline = ml.Transforms.CopyColumns(sidecar.Input.Name, InputColumn)
-                .Append(ml.Transforms.ApplyOnnxModel(new OnnxOptions
-                {
-                    ModelFile = file,
-                    InputColumns = [sidecar.Input.Name],
-                    OutputColumns = [sidecar.Output.Name],
-                    ShapeDictionary = new Dictionary<string, int[]> { [sidecar.Input.Name] = [1, 1, sidecar.LogMel.MelBands, sidecar.Frames] },
-                    IntraOpNumThreads = 1,
-                    InterOpNumThreads = 1,
-                }))
-                .Append(ml.Transforms.CopyColumns(OutputColumn, sidecar.Output.Name));
-            var empty = ml.Data.LoadFromEnumerable(Array.Empty<CnnInput>(), InputSchema(inputSize));
-            var transformer = pipeline.Fit(empty);
-            var output = transformer.GetOutputSchema(empty.Schema).GetColumnOrNull(OutputColumn);
-            if (output is null || output.Value.Type is not VectorDataViewType { ItemType: NumberDataViewType } vector || vector.Size != sidecar.Labels.Count)
-            {
-                throw new ModelBundleException($"The ONNX graph's output '{sidecar.Output.Name}' is {output?.Type.ToString() ?? "missing"}; the sidecar lists {sidecar.Labels.Count} labels.");
-            }
-
-            return transformer;
+            session = new InferenceSession(onnx, options);
+            CheckInput(session, sidecar);
+            CheckOutput(session, sidecar);
+            return session;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        catch (Exception ex) when (ex is ModelBundleException or OnnxRuntimeException or ArgumentException or InvalidOperationException)
         {
-            throw new ModelBundleException($"The ONNX graph does not match its sidecar (input '{sidecar.Input.Name}' [batch, 1, {sidecar.LogMel.MelBands}, {sidecar.Frames}], output '{sidecar.Output.Name}' with {sidecar.Labels.Count} values) or is not a valid ONNX model: {ex.Message}", ex);
+            session?.Dispose();
+            throw ex as ModelBundleException ?? Mismatch(sidecar, ex);
         }
         finally
         {
-            try
-            {
-                File.Delete(file);
-            }
-            catch (IOException)
-            {
-                // Left in the temporary folder; harmless.
-            }
+            options.Dispose();
         }
     }
 
-    private static SchemaDefinition InputSchema(int inputSize)
+    private static void CheckInput(InferenceSession session, CnnSidecar sidecar)
     {
-        var schema = SchemaDefinition.Create(typeof(CnnInput));
-        schema[nameof(CnnInput.LogMel)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, inputSize);
-        return schema;
+        if (!session.InputMetadata.TryGetValue(sidecar.Input.Name, out var input))
+        {
+            throw new ModelBundleException($"The ONNX graph has no input '{sidecar.Input.Name}' (it takes {string.Join(", ", session.InputMetadata.Keys.Select(k => $"'{k}'"))}).");
+        }
+
+        int[] expected = [-1, 1, sidecar.LogMel.MelBands, sidecar.Frames];
+        var dims = input.IsTensor ? input.Dimensions : [];
+        bool fits = input.IsTensor && input.ElementDataType == TensorElementType.Float && dims.Length == 4
+            && Enumerable.Range(1, 3).All(d => dims[d] < 0 || dims[d] == expected[d]);
+        if (!fits)
+        {
+            throw new ModelBundleException($"The ONNX graph's input '{sidecar.Input.Name}' is {Describe(input)}; the sidecar describes float [batch, 1, {sidecar.LogMel.MelBands}, {sidecar.Frames}].");
+        }
     }
 
-    private sealed class CnnInput
+    private static void CheckOutput(InferenceSession session, CnnSidecar sidecar)
     {
-        public float[] LogMel { get; set; } = [];
+        if (!session.OutputMetadata.TryGetValue(sidecar.Output.Name, out var output))
+        {
+            throw new ModelBundleException($"The ONNX graph has no output '{sidecar.Output.Name}' (it gives {string.Join(", ", session.OutputMetadata.Keys.Select(k => $"'{k}'"))}).");
+        }
+
+        if (!output.IsTensor || output.ElementDataType != TensorElementType.Float)
+        {
+            throw new ModelBundleException($"The ONNX graph's output '{sidecar.Output.Name}' is {Describe(output)}; the sidecar lists {sidecar.Labels.Count} float scores.");
+        }
     }
 
-    private sealed class CnnOutput
-    {
-        [ColumnName(OutputColumn)]
-        public float[] Score { get; set; } = [];
-    }
+    private static string Describe(NodeMetadata node) =>
+        node.IsTensor ? $"{node.ElementDataType} [{string.Join(", ", node.Dimensions.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]" : node.OnnxValueType.ToString();
+
+    private static ModelBundleException Mismatch(CnnSidecar sidecar, Exception ex) =>
+        new($"The ONNX graph does not match its sidecar (input '{sidecar.Input.Name}' [batch, 1, {sidecar.LogMel.MelBands}, {sidecar.Frames}], output '{sidecar.Output.Name}' with {sidecar.Labels.Count} values) or is not a valid ONNX model: {ex.Message}", ex);
 }

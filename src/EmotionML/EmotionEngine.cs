@@ -126,8 +126,7 @@ public sealed class EmotionEngine : IDisposable
     public EmotionPrediction Predict(ReadOnlySpan<float> samples, int sampleRate, SpeakerProfile? speaker = null)
     {
         ThrowIfDisposed();
-        var (features, logMel) = Analyse(samples, sampleRate);
-        var output = Model.Predict(features, logMel, speaker);
+        var output = Score(samples, sampleRate, speaker);
         var scores = output.Probabilities;
         int best = EmotionModel.ArgMax(scores);
         var map = new Dictionary<string, float>(Labels.Count);
@@ -359,8 +358,12 @@ public sealed class EmotionEngine : IDisposable
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-    /// <summary>What the model scores: the pooled vector when it uses one, the log-mel spectrogram when it has a CNN.</summary>
-    private (float[]? Features, LogMelSpectrogram? LogMel) Analyse(ReadOnlySpan<float> samples, int sampleRate)
+    /// <summary>
+    /// The model's output for a clip: the pooled vector when the model uses one, and the log-mel spectrogram when it
+    /// has a CNN (over storage the extractor reuses for the next clip of the same length, so the windows of a timeline
+    /// allocate no spectrogram).
+    /// </summary>
+    private ModelOutput Score(ReadOnlySpan<float> samples, int sampleRate, SpeakerProfile? speaker)
     {
         CheckAudible(samples);
         int target = _extractor.Options.SampleRate;
@@ -371,13 +374,12 @@ public sealed class EmotionEngine : IDisposable
         float[]? features = Model.UsesPooledFeatures ? _extractor.Extract(atTarget, target).Values : null;
         if (Model.Cnn is not { } cnn)
         {
-            return (features, null);
+            return Model.Predict(features, null, speaker);
         }
 
         int rate = logMelRate!.Value;
-        var logMel = rate == target ? cnn.LogMel.Extract(atTarget, rate)
-            : cnn.LogMel.Extract(sampleRate == rate ? samples : PolyphaseResampler.Create(sampleRate, rate).Resample(samples), rate);
-        return (features, logMel);
+        var input = rate == target ? atTarget : sampleRate == rate ? samples : PolyphaseResampler.Create(sampleRate, rate).Resample(samples);
+        return cnn.LogMel.WithSpectrogram(input, rate, logMel => Model.Predict(features, logMel, speaker));
     }
 
     private void CheckAudible(ReadOnlySpan<float> samples)

@@ -302,12 +302,19 @@ public sealed class ModelBundle
 
         try
         {
+            // Read straight into an array of the declared length (a MemoryStream's ToArray copied the graph once more,
+            // a large-object-heap garbage of its size); a stream that ends early or runs on is a corrupt entry.
             using var stream = entry.Open();
-            using var buffer = new MemoryStream((int)Math.Max(0, entry.Length));
-            stream.CopyTo(buffer);
-            return buffer.ToArray();
+            var bytes = new byte[entry.Length];
+            stream.ReadExactly(bytes);
+            if (stream.ReadByte() >= 0)
+            {
+                throw new InvalidDataException("The entry holds more bytes than it declares.");
+            }
+
+            return bytes;
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
         {
             throw new ModelBundleException($"The bundle's '{name}' entry is corrupt.", ex);
         }

@@ -78,4 +78,37 @@ public sealed class DeltaAndLogMelTests
         int offset = (mel.Frames - 20) / 2;
         Assert.Equal(logMel[7, offset + 3], cropped[7, 3]);
     }
+
+    [Fact]
+    public void The_scoped_log_mel_reuses_its_storage_for_equal_lengths_and_equals_a_fresh_extraction()
+    {
+        // A timeline's windows: the engine's scoped spectrogram keeps its storage for the next clip of the same length.
+        var extractor = new LogMelExtractor();
+        var speech = new Audio.AudioDecoder().Decode(Path.Combine(SharedData.SamplesDir, "ravdess-angry-actor12.wav")).ResampleTo(16000).Samples;
+        float[][] windows = [speech[..32000], speech[16000..48000], speech[8000..20000], speech[24000..56000]];
+        float[]? previous = null;
+        for (int w = 0; w < windows.Length; w++)
+        {
+            var fresh = extractor.Extract(windows[w], 16000);
+            var storage = extractor.WithSpectrogram(windows[w], 16000, scoped =>
+            {
+                Assert.Equal(fresh.MelBands, scoped.MelBands);
+                Assert.Equal(fresh.Frames, scoped.Frames);
+                Assert.Equal(fresh.Data, scoped.Data); // bit for bit, with nothing left over from the window before
+                return scoped.Data;
+            });
+            // Windows 0, 1 and 3 have one length (the same storage); window 2 is shorter (its own).
+            if (w is 1 or 3 && previous is not null && windows[w - 1].Length == windows[w].Length)
+            {
+                Assert.Same(previous, storage);
+            }
+
+            if (w == 2)
+            {
+                Assert.NotSame(previous, storage);
+            }
+
+            previous = storage;
+        }
+    }
 }

@@ -80,4 +80,55 @@ public sealed class DefaultModelTests
         using var cnnOnly = EmotionModel.FromCnn(CnnModel.Load(Path.Combine(SharedData.RepositoryRoot, "artifacts", "cnn", "ravdess", "model.onnx")));
         Assert.Throws<InvalidOperationException>(() => cnnOnly.WithCnnAloneOutOfDomain(true));
     }
+
+    [Fact]
+    public void Many_threads_share_the_CNN_and_get_exactly_the_sequential_results()
+    {
+        // One ONNX Runtime session serves every thread; clips of three lengths (and repeated lengths, whose log-mel
+        // storage is reused) must score exactly as one at a time.
+        using var engine = EmotionEngine.LoadDefault();
+        var decoder = new Audio.AudioDecoder();
+        var clips = Directory.GetFiles(SharedData.SamplesDir, "*.wav").Order(StringComparer.Ordinal)
+            .Select(p => decoder.Decode(p).ResampleTo(16000).Samples).ToArray();
+        float[][] inputs = [.. clips, .. clips.Select(c => c[..32000]), .. clips.Select(c => c[8000..40000])];
+        var sequential = inputs.Select(x => engine.Predict(x, 16000)).ToArray();
+        var parallel = new EmotionPrediction[inputs.Length * 6];
+        Parallel.For(0, parallel.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => parallel[i] = engine.Predict(inputs[i % inputs.Length], 16000));
+        for (int i = 0; i < parallel.Length; i++)
+        {
+            Assert.Equal(sequential[i % inputs.Length].Scores.Values, parallel[i].Scores.Values);
+        }
+    }
+
+    [Fact]
+    public async Task Disposing_the_CNN_while_it_scores_on_other_threads_lets_them_finish_and_then_refuses()
+    {
+        var engine = EmotionEngine.LoadDefault();
+        var cnn = engine.Model.Cnn!;
+        var logMel = cnn.LogMel.Extract(new Audio.AudioDecoder().Decode(Sample));
+        var expected = cnn.Predict(logMel);
+        int done = 0, refused = 0;
+        const int Limit = 5_000;
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            for (int n = 0; n < Limit; n++)
+            {
+                try
+                {
+                    Assert.Equal(expected, cnn.Predict(logMel));
+                    Interlocked.Increment(ref done);
+                }
+                catch (ObjectDisposedException)
+                {
+                    Interlocked.Increment(ref refused);
+                    return;
+                }
+            }
+        })).ToArray();
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref done) >= 8, TimeSpan.FromSeconds(60)), "the workers should score before Dispose");
+        engine.Dispose();
+        await Task.WhenAll(workers);
+        Assert.Equal(4, refused);
+        Assert.Throws<ObjectDisposedException>(() => cnn.Predict(logMel));
+    }
 }

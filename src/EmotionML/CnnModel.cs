@@ -29,7 +29,10 @@ public sealed class CnnModel : IDisposable
     private readonly string[] _outputNames;
     private readonly long[] _inputShape;
     private readonly int _inputSize;
-    private readonly ConcurrentBag<float[]> _inputs = new();
+    // Input tensors allocated by ONNX Runtime (aligned as its kernels expect): its CPU kernels' results depend in the
+    // last bits on where the input sits in memory (measured: a managed array's 8-byte alignment gave one thread other
+    // scores than another, each reusing its own array), so every call scores from memory aligned the same way.
+    private readonly ConcurrentBag<OrtValue> _inputs = new();
     private int _spareInputs;
 
     // Calls in flight plus one for the model itself: the session is released when Dispose has run and the last call
@@ -56,7 +59,9 @@ public sealed class CnnModel : IDisposable
         {
             // A real run at load: a graph that takes the input but gives the wrong number of values fails here, not
             // at the first prediction.
-            Run(new float[_inputSize], new float[Labels.Count]);
+            using var zeros = NewInput();
+            zeros.GetTensorMutableDataAsSpan<float>().Clear();
+            Run(zeros, new float[Labels.Count]);
         }
         catch (Exception ex) when (ex is ModelBundleException or OnnxRuntimeException)
         {
@@ -149,7 +154,7 @@ public sealed class CnnModel : IDisposable
         {
             foreach (int start in starts)
             {
-                FillCrop(logMel, start, input);
+                FillCrop(logMel, start, input.GetTensorMutableDataAsSpan<float>());
                 Run(input, scores);
                 ToProbabilities(scores);
                 for (int i = 0; i < sum.Length; i++)
@@ -221,7 +226,7 @@ public sealed class CnnModel : IDisposable
         }
     }
 
-    private float[] TakeInput()
+    private OrtValue TakeInput()
     {
         if (_inputs.TryTake(out var spare))
         {
@@ -229,17 +234,23 @@ public sealed class CnnModel : IDisposable
             return spare;
         }
 
-        return new float[_inputSize];
+        return NewInput();
     }
+
+    private OrtValue NewInput() => OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, _inputShape);
 
     // Bounded like the tree engines: a burst of threads leaves at most that many buffers behind. The count is kept
     // beside the bag (ConcurrentBag.Count locks every thread's list); approximate under races, which only the bound reads.
-    private void ReturnInput(float[] input)
+    private void ReturnInput(OrtValue input)
     {
         if (Volatile.Read(ref _spareInputs) < EmotionModel.MaxPooledEngines)
         {
             Interlocked.Increment(ref _spareInputs);
             _inputs.Add(input);
+        }
+        else
+        {
+            input.Dispose();
         }
     }
 
@@ -261,16 +272,20 @@ public sealed class CnnModel : IDisposable
     {
         if (Interlocked.Decrement(ref _users) == 0)
         {
+            while (_inputs.TryTake(out var input))
+            {
+                input.Dispose();
+            }
+
             _session.Dispose();
             _runOptions.Dispose();
         }
     }
 
     /// <summary>One crop through the graph: <paramref name="scores"/> receives its raw output (one value per label).</summary>
-    private void Run(float[] input, float[] scores)
+    private void Run(OrtValue input, float[] scores)
     {
-        using var tensor = OrtValue.CreateTensorValueFromMemory(input, _inputShape);
-        using var outputs = _session.Run(_runOptions, _inputNames, [tensor], _outputNames);
+        using var outputs = _session.Run(_runOptions, _inputNames, [input], _outputNames);
         var values = outputs[0].GetTensorDataAsSpan<float>();
         if (values.Length != scores.Length)
         {
@@ -299,20 +314,20 @@ public sealed class CnnModel : IDisposable
     internal static float[] CentreCrop(LogMelSpectrogram logMel, int frames)
     {
         var target = new float[logMel.MelBands * frames];
-        FillCrop(logMel, CropStarts(logMel.Frames, frames, 1)[0], target, frames);
+        FillCrop(logMel, CropStarts(logMel.Frames, frames, 1)[0], target.AsSpan(), frames);
         return target;
     }
 
-    private void FillCrop(LogMelSpectrogram logMel, int start, float[] target) => FillCrop(logMel, start, target, Sidecar.Frames);
+    private void FillCrop(LogMelSpectrogram logMel, int start, Span<float> target) => FillCrop(logMel, start, target, Sidecar.Frames);
 
-    private static void FillCrop(LogMelSpectrogram logMel, int start, float[] target, int frames)
+    private static void FillCrop(LogMelSpectrogram logMel, int start, Span<float> target, int frames)
     {
         int bands = logMel.MelBands;
         int copy = Math.Min(frames, logMel.Frames - start);
         float floor = copy < frames ? logMel.Data.Min() : 0;
         for (int b = 0; b < bands; b++)
         {
-            var row = target.AsSpan(b * frames, frames);
+            var row = target.Slice(b * frames, frames);
             logMel.Data.AsSpan(b * logMel.Frames + start, copy).CopyTo(row);
             row[copy..].Fill(floor);
         }

@@ -18,8 +18,8 @@ namespace EmotionML;
 /// <see cref="Microsoft.ML.SpeechTransformsCatalog"/> still feeds, for pipelines of your own): ML.NET's scorer is not safe for
 /// concurrent calls on one session (it crashed the process under load), so the engine held one session per pooled
 /// engine, each with its own copy of the weights, and ML.NET also kept the parsed graph in the managed heap. One
-/// session serves every thread here (ONNX Runtime's <c>Run</c> is thread-safe), the input is the caller's pooled
-/// buffer, and the graph is checked by a real run at load.
+/// session serves every thread here (ONNX Runtime's <c>Run</c> is thread-safe), inputs are pooled tensors that ONNX
+/// Runtime allocates, and the graph is checked by a real run at load.
 /// </remarks>
 public sealed class CnnModel : IDisposable
 {
@@ -28,7 +28,6 @@ public sealed class CnnModel : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly long[] _inputShape;
-    private readonly int _inputSize;
     // Input tensors allocated by ONNX Runtime (aligned as its kernels expect): its CPU kernels' results depend in the
     // last bits on where the input sits in memory (measured: a managed array's 8-byte alignment gave one thread other
     // scores than another, each reusing its own array), so every call scores from memory aligned the same way.
@@ -50,7 +49,6 @@ public sealed class CnnModel : IDisposable
         TestCrops = testCrops ?? sidecar.TestCrops;
         OnnxBytes = onnx;
         LogMel = new LogMelExtractor(sidecar.LogMelOptions);
-        _inputSize = sidecar.LogMel.MelBands * sidecar.Frames;
         _inputShape = [1, 1, sidecar.LogMel.MelBands, sidecar.Frames];
         _inputNames = [sidecar.Input.Name];
         _outputNames = [sidecar.Output.Name];

@@ -25,11 +25,16 @@ internal sealed class YinPitchTracker
     private readonly float[] _head;
     private readonly double[] _re1, _im1, _re2, _im2, _corr;
     private readonly double[] _norm;
+
+    // Four frames' difference functions side by side (Lanes), lag after lag: lane g of lag t at t * Lanes + g.
+    private const int Lanes = 4;
+    private readonly double[] _laneDelta; // E(t..t+W) - E(t-1..t-1+W): the window energy's step at lag t
+    private readonly double[] _laneCorr;
+    private readonly double[] _laneNorm;
+    private readonly double[] _laneHead = new double[Lanes];
     private double[] _energy = [], _headEnergy = []; // per frame: all of it, its first W samples
     private float[] _padded = [];
     private const int MaxRetainedSamples = 1 << 20;
-    private double _e0, _et, _running; // the running sums behind _norm[1.._computed] for the current frame
-    private int _computed;
 
     public YinPitchTracker(PitchOptions options, int sampleRate)
     {
@@ -56,24 +61,108 @@ internal sealed class YinPitchTracker
         _im2 = new double[length / 2 + 1];
         _corr = new double[length];
         _norm = new double[_maxPeriod + 2];
+        _laneDelta = new double[_norm.Length * Lanes];
+        _laneCorr = new double[_norm.Length * Lanes];
+        _laneNorm = new double[_norm.Length * Lanes];
     }
+
+    /// <summary>Whether four frames' normalised differences are computed at once on vectors where they are accelerated (tests turn it off to compare).</summary>
+    internal bool VectorLanes { get; init; } = true;
 
     /// <summary>Tracks F0 on <paramref name="frames"/> frames spaced <paramref name="hop"/> samples apart.</summary>
     public void Track(ReadOnlySpan<float> signal, int hop, int frames, Span<float> f0, Span<float> voiced)
     {
         var padded = FrameEnergies(signal, hop, frames);
+        bool lanes = VectorLanes && Vector256.IsHardwareAccelerated;
+        Span<int> group = stackalloc int[Lanes];
+        int count = 0;
         for (int t = 0; t < frames; t++)
         {
             // A silent frame is unvoiced without being copied (a clip's leading and trailing silence is many frames).
-            float hz = 0f;
-            if (!Silent(_energy[t]))
+            f0[t] = 0f;
+            voiced[t] = 0f;
+            if (Silent(_energy[t]))
             {
-                padded.Slice(t * hop, _frameLength).CopyTo(_frame);
-                hz = Estimate(_headEnergy[t], _energy[t]);
+                continue;
             }
 
+            if (!lanes)
+            {
+                padded.Slice(t * hop, _frameLength).CopyTo(_frame);
+                Store(t, Estimate(_headEnergy[t]), f0, voiced);
+                continue;
+            }
+
+            group[count++] = t;
+            if (count == Lanes)
+            {
+                EstimateLanes(padded, hop, group, f0, voiced);
+                count = 0;
+            }
+        }
+
+        if (count > 0)
+        {
+            EstimateLanes(padded, hop, group[..count], f0, voiced);
+        }
+
+        static void Store(int t, float hz, Span<float> f0, Span<float> voiced)
+        {
             f0[t] = hz;
             voiced[t] = hz > 0 ? 1f : 0f;
+        }
+    }
+
+    /// <summary>
+    /// Up to four frames: each one's cross-correlation by FFT, then their normalised differences over every lag at
+    /// once, one frame per lane of a <see cref="Vector256{T}"/> (each lane the same operations in the same order as
+    /// the one-frame <see cref="Estimate"/>, so the same values bit for bit), then each frame's search. The sums of the difference
+    /// function run lag after lag, a chain of dependent additions that one frame at a time left the processor mostly
+    /// waiting on (half of the tracker's time); four chains side by side cost about as much as one. A missing lane
+    /// repeats the group's last frame and is ignored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void EstimateLanes(ReadOnlySpan<float> padded, int hop, ReadOnlySpan<int> group, Span<float> f0, Span<float> voiced)
+    {
+        int last = _norm.Length - 1;
+        int w = _window;
+        for (int g = 0; g < Lanes; g++)
+        {
+            int t = group[Math.Min(g, group.Length - 1)];
+            padded.Slice(t * hop, _frameLength).CopyTo(_frame);
+            Correlate();
+            _laneHead[g] = _headEnergy[t];
+            for (int lag = 1; lag <= last; lag++)
+            {
+                _laneDelta[lag * Lanes + g] = (double)_frame[lag + w - 1] * _frame[lag + w - 1] - (double)_frame[lag - 1] * _frame[lag - 1];
+                _laneCorr[lag * Lanes + g] = _corr[lag];
+            }
+        }
+
+        ref double delta0 = ref MemoryMarshal.GetArrayDataReference(_laneDelta);
+        ref double corr0 = ref MemoryMarshal.GetArrayDataReference(_laneCorr);
+        ref double norm0 = ref MemoryMarshal.GetArrayDataReference(_laneNorm);
+        var e0 = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_laneHead));
+        var et = e0;
+        var running = Vector256<double>.Zero;
+        var two = Vector256.Create(2.0);
+        var one = Vector256.Create(1.0);
+        Vector256<double>.One.StoreUnsafe(ref norm0);
+        for (int lag = 1; lag <= last; lag++)
+        {
+            nuint at = (nuint)(lag * Lanes);
+            et += Vector256.LoadUnsafe(ref delta0, at);
+            var d = Vector256.Max(Vector256<double>.Zero, e0 + et - two * Vector256.LoadUnsafe(ref corr0, at));
+            running += d;
+            var norm = d * Vector256.Create((double)lag) / running;
+            Vector256.ConditionalSelect(Vector256.GreaterThan(running, Vector256<double>.Zero), norm, one).StoreUnsafe(ref norm0, at);
+        }
+
+        for (int g = 0; g < group.Length; g++)
+        {
+            float hz = Search(_laneNorm.AsSpan(), Lanes, g);
+            f0[group[g]] = hz;
+            voiced[group[g]] = hz > 0 ? 1f : 0f;
         }
     }
 
@@ -172,14 +261,10 @@ internal sealed class YinPitchTracker
         return padded;
     }
 
+    /// <summary>The current frame's (<c>_frame</c>) cross-correlation with its first W samples, into <c>_corr</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private float Estimate(double e0, double energy)
+    private void Correlate()
     {
-        if (Silent(energy))
-        {
-            return 0f;
-        }
-
         // r(tau) = sum_{j<W} x[j] x[j+tau], by FFT: conj(FFT(head)) * FFT(frame). The head's second half is never
         // written, so it stays zero.
         Array.Copy(_frame, _head, _window);
@@ -215,29 +300,47 @@ internal sealed class YinPitchTracker
         }
 
         _fft.Inverse(_re1, _im1, _corr);
+    }
 
-        // d(tau) = E(0..W) + E(tau..tau+W) - 2 r(tau), normalised by its running mean, computed as far as the search
-        // reads it (a voiced frame's dip comes long before the longest period): the same values as computing all.
-        _e0 = e0;
-        _et = e0;
-        _running = 0;
+    /// <summary>One frame (<c>_frame</c>, not silent) without vectors: its normalised differences lag by lag, then the search.</summary>
+    private float Estimate(double e0)
+    {
+        Correlate();
+
+        // d(tau) = E(0..W) + E(tau..tau+W) - 2 r(tau), normalised by its running mean: EstimateLanes' operations.
+        double et = e0, running = 0;
         _norm[0] = 1;
-        _computed = 0;
+        for (int t = 1; t < _norm.Length; t++)
+        {
+            et += (double)_frame[t + _window - 1] * _frame[t + _window - 1] - (double)_frame[t - 1] * _frame[t - 1];
+            double d = Math.Max(0, e0 + et - 2.0 * _corr[t]);
+            running += d;
+            _norm[t] = running > 0 ? d * t / running : 1;
+        }
 
-        // Cumulative-mean-normalised difference: first dip below the threshold, then down to its local minimum.
+        return Search(_norm, 1, 0);
+    }
+
+    /// <summary>
+    /// The cumulative-mean-normalised difference's first dip below the threshold within the period range, followed
+    /// down to its local minimum and refined by a parabola through it and its neighbours: the frequency, or 0 when
+    /// there is no dip. Lag t of the frame is <paramref name="norm"/>[t * <paramref name="stride"/> + <paramref name="lane"/>].
+    /// </summary>
+    private float Search(ReadOnlySpan<double> norm, int stride, int lane)
+    {
         double best = double.MaxValue;
         int bestTau = -1;
         for (int tau = _minPeriod; tau <= _maxPeriod; tau++)
         {
-            if (Norm(tau) < _threshold)
+            if (norm[tau * stride + lane] < _threshold)
             {
-                while (tau + 1 <= _maxPeriod && Norm(tau + 1) < _norm[tau])
+                while (tau + 1 <= _maxPeriod && norm[(tau + 1) * stride + lane] < norm[tau * stride + lane])
                 {
                     tau++;
                 }
 
                 bestTau = tau;
-                best = _norm[tau];
+                best = norm[tau * stride + lane];
                 break;
             }
         }
@@ -250,7 +353,7 @@ internal sealed class YinPitchTracker
         double shift = 0;
         if (bestTau > 1 && bestTau + 1 < _norm.Length)
         {
-            double a = Norm(bestTau - 1), b = Norm(bestTau), c = Norm(bestTau + 1);
+            double a = norm[(bestTau - 1) * stride + lane], b = norm[bestTau * stride + lane], c = norm[(bestTau + 1) * stride + lane];
             double denom = a - 2 * b + c;
             if (Math.Abs(denom) > 1e-12)
             {
@@ -262,20 +365,4 @@ internal sealed class YinPitchTracker
     }
 
     private bool Silent(double energy) => energy / _frameLength < _silence;
-
-    /// <summary>The normalised difference at <paramref name="tau"/>, extending the running sums up to it first.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double Norm(int tau)
-    {
-        while (_computed < tau)
-        {
-            int t = ++_computed;
-            _et += (double)_frame[t + _window - 1] * _frame[t + _window - 1] - (double)_frame[t - 1] * _frame[t - 1];
-            double d = Math.Max(0, _e0 + _et - 2.0 * _corr[t]);
-            _running += d;
-            _norm[t] = _running > 0 ? d * t / _running : 1;
-        }
-
-        return _norm[tau];
-    }
 }

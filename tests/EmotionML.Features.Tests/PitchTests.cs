@@ -74,4 +74,31 @@ public sealed class PitchTests
             Assert.InRange(v["f0_mean"], 70, 450);
         }
     }
+
+    [Fact]
+    public void Four_frames_side_by_side_give_the_one_frame_result_bit_for_bit()
+    {
+        // The tracker normalises four frames' differences at once, one per vector lane; the one-frame path (no vectors)
+        // must give the same F0 and voicing on real speech, whose frames mix voiced, unvoiced and silent ones, and whose
+        // frame count is not a multiple of four (a part-filled last group).
+        var options = new FeatureOptions();
+        int hop = options.Stft.HopLength;
+        foreach (var path in SharedData.RavdessClips(6))
+        {
+            var signal = new Audio.AudioDecoder().Decode(path).ResampleTo(options.SampleRate).Samples;
+            int frames = options.Stft.FrameCount(signal.Length);
+            var results = new[] { true, false }.Select(lanes =>
+            {
+                var tracker = new YinPitchTracker(options.Pitch, options.SampleRate) { VectorLanes = lanes };
+                var f0 = new float[frames];
+                var voiced = new float[frames];
+                tracker.Track(signal, hop, frames, f0, voiced);
+                return (f0, voiced);
+            }).ToArray();
+            Assert.Equal(results[1].f0.Select(BitConverter.SingleToInt32Bits), results[0].f0.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(results[1].voiced, results[0].voiced);
+            Assert.Contains(results[0].voiced, v => v == 1f);
+            Assert.Contains(results[0].voiced, v => v == 0f);
+        }
+    }
 }

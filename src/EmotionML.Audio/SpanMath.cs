@@ -102,7 +102,7 @@ internal static class SpanMath
     /// ((0+4) + (2+6)) + ((1+5) + (3+7)), then the remaining values one by one. Vector or not, every machine adds the
     /// same numbers in the same order.
     /// </summary>
-    public static float Sum(ReadOnlySpan<float> x) => SumOfTerms(x, default, Terms.Values);
+    public static float Sum(ReadOnlySpan<float> x) => SumOfTerms<Values>(x, default);
 
     /// <summary>The sum of x[i] · y[i] (each product rounded to float32), in <see cref="Sum"/>'s order.</summary>
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
@@ -112,11 +112,11 @@ internal static class SpanMath
             throw new ArgumentException("The spans' lengths do not match.", nameof(y));
         }
 
-        return SumOfTerms(x, y, Terms.Products);
+        return SumOfTerms<Products>(x, y);
     }
 
     /// <summary>The sum of x[i]² (each square rounded to float32), in <see cref="Sum"/>'s order.</summary>
-    public static float SumOfSquares(ReadOnlySpan<float> x) => SumOfTerms(x, default, Terms.Squares);
+    public static float SumOfSquares(ReadOnlySpan<float> x) => SumOfTerms<Squares>(x, default);
 
     /// <summary>
     /// The sum of ((x[i] − centre)²) · w[i], each step rounded to float32 as three element-wise passes would round
@@ -129,19 +129,86 @@ internal static class SpanMath
             throw new ArgumentException("The spans' lengths do not match.", nameof(w));
         }
 
-        return SumOfTerms(x, w, Terms.WeightedSquaredDeviations, centre);
+        return SumOfTerms<WeightedSquaredDeviationTerms>(x, w, centre);
     }
 
-    private enum Terms
+    // The terms a sum adds, one type each, so that each sum's loop is compiled for its terms (a parameter chose them
+    // with a switch per vector inside the loop: four indirect jumps per 32 values, which bounded the loop). Each term
+    // is the same IEEE operations at every width and one value at a time.
+
+    /// <summary>What <see cref="SumOfTerms{T}"/> adds for element i of x (and y, and the centre, where the terms use them).</summary>
+    private interface ITerms
     {
-        Values,
-        Products,
-        Squares,
-        WeightedSquaredDeviations,
+        static abstract Vector512<float> Of(Vector512<float> x, Vector512<float> y, Vector512<float> centre);
+
+        static abstract Vector256<float> Of(Vector256<float> x, Vector256<float> y, Vector256<float> centre);
+
+        static abstract float Of(float x, float y, float centre);
+
+        /// <summary>Whether the terms read y (otherwise it may be empty and is never loaded).</summary>
+        static abstract bool UsesY { get; }
+    }
+
+    private readonly struct Values : ITerms
+    {
+        public static bool UsesY => false;
+
+        public static Vector512<float> Of(Vector512<float> x, Vector512<float> y, Vector512<float> centre) => x;
+
+        public static Vector256<float> Of(Vector256<float> x, Vector256<float> y, Vector256<float> centre) => x;
+
+        public static float Of(float x, float y, float centre) => x;
+    }
+
+    private readonly struct Squares : ITerms
+    {
+        public static bool UsesY => false;
+
+        public static Vector512<float> Of(Vector512<float> x, Vector512<float> y, Vector512<float> centre) => x * x;
+
+        public static Vector256<float> Of(Vector256<float> x, Vector256<float> y, Vector256<float> centre) => x * x;
+
+        public static float Of(float x, float y, float centre) => x * x;
+    }
+
+    private readonly struct Products : ITerms
+    {
+        public static bool UsesY => true;
+
+        public static Vector512<float> Of(Vector512<float> x, Vector512<float> y, Vector512<float> centre) => x * y;
+
+        public static Vector256<float> Of(Vector256<float> x, Vector256<float> y, Vector256<float> centre) => x * y;
+
+        public static float Of(float x, float y, float centre) => x * y;
+    }
+
+    /// <summary>((x − centre)²) · y, each step rounded to float32.</summary>
+    private readonly struct WeightedSquaredDeviationTerms : ITerms
+    {
+        public static bool UsesY => true;
+
+        public static Vector512<float> Of(Vector512<float> x, Vector512<float> y, Vector512<float> centre)
+        {
+            var d = x - centre;
+            return (d * d) * y;
+        }
+
+        public static Vector256<float> Of(Vector256<float> x, Vector256<float> y, Vector256<float> centre)
+        {
+            var d = x - centre;
+            return (d * d) * y;
+        }
+
+        public static float Of(float x, float y, float centre)
+        {
+            float d = x - centre;
+            return (d * d) * y;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float SumOfTerms(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Terms terms, float centre = 0)
+    private static float SumOfTerms<T>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float centre = 0)
+        where T : struct, ITerms
     {
         const int Block = 32;
         int i = 0, whole = x.Length - x.Length % Block;
@@ -149,16 +216,17 @@ internal static class SpanMath
         if (whole > 0)
         {
             Vector256<float> a, b, c, d;
+            ref float x0 = ref MemoryMarshal.GetReference(x);
+            ref float y0 = ref MemoryMarshal.GetReference(y);
             if (Vector512.IsHardwareAccelerated)
             {
                 // Lanes 0-15 and 16-31 of each block in two 16-lane sums: per lane the same additions as below.
-                ref float x0 = ref MemoryMarshal.GetReference(x);
-                ref float y0 = ref MemoryMarshal.GetReference(y);
+                var centre512 = Vector512.Create(centre);
                 Vector512<float> ab = Vector512<float>.Zero, cd = Vector512<float>.Zero;
                 for (; i < whole; i += Block)
                 {
-                    ab += Term512(ref x0, ref y0, i, terms, centre);
-                    cd += Term512(ref x0, ref y0, i + 16, terms, centre);
+                    ab += T.Of(Vector512.LoadUnsafe(ref x0, (nuint)i), T.UsesY ? Vector512.LoadUnsafe(ref y0, (nuint)i) : default, centre512);
+                    cd += T.Of(Vector512.LoadUnsafe(ref x0, (nuint)(i + 16)), T.UsesY ? Vector512.LoadUnsafe(ref y0, (nuint)(i + 16)) : default, centre512);
                 }
 
                 a = ab.GetLower();
@@ -168,15 +236,14 @@ internal static class SpanMath
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                ref float x0 = ref MemoryMarshal.GetReference(x);
-                ref float y0 = ref MemoryMarshal.GetReference(y);
+                var centre256 = Vector256.Create(centre);
                 a = b = c = d = Vector256<float>.Zero;
                 for (; i < whole; i += Block)
                 {
-                    a += Term(ref x0, ref y0, i, terms, centre);
-                    b += Term(ref x0, ref y0, i + 8, terms, centre);
-                    c += Term(ref x0, ref y0, i + 16, terms, centre);
-                    d += Term(ref x0, ref y0, i + 24, terms, centre);
+                    a += T.Of(Vector256.LoadUnsafe(ref x0, (nuint)i), T.UsesY ? Vector256.LoadUnsafe(ref y0, (nuint)i) : default, centre256);
+                    b += T.Of(Vector256.LoadUnsafe(ref x0, (nuint)(i + 8)), T.UsesY ? Vector256.LoadUnsafe(ref y0, (nuint)(i + 8)) : default, centre256);
+                    c += T.Of(Vector256.LoadUnsafe(ref x0, (nuint)(i + 16)), T.UsesY ? Vector256.LoadUnsafe(ref y0, (nuint)(i + 16)) : default, centre256);
+                    d += T.Of(Vector256.LoadUnsafe(ref x0, (nuint)(i + 24)), T.UsesY ? Vector256.LoadUnsafe(ref y0, (nuint)(i + 24)) : default, centre256);
                 }
             }
             else
@@ -188,7 +255,7 @@ internal static class SpanMath
                 {
                     for (int j = 0; j < Block; j++)
                     {
-                        lanes[j] += ScalarTerm(x, y, i + j, terms, centre);
+                        lanes[j] += T.Of(x[i + j], T.UsesY ? y[i + j] : 0, centre);
                     }
                 }
 
@@ -206,64 +273,10 @@ internal static class SpanMath
 
         for (; i < x.Length; i++)
         {
-            total += ScalarTerm(x, y, i, terms, centre);
+            total += T.Of(x[i], T.UsesY ? y[i] : 0, centre);
         }
 
         return total;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float ScalarTerm(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int i, Terms terms, float centre)
-    {
-        float v = x[i];
-        switch (terms)
-        {
-            case Terms.Squares:
-                return v * v;
-            case Terms.Products:
-                return v * y[i];
-            case Terms.WeightedSquaredDeviations:
-                float d = v - centre;
-                return (d * d) * y[i];
-            default:
-                return v;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Term512(ref float x0, ref float y0, int i, Terms terms, float centre)
-    {
-        var v = Vector512.LoadUnsafe(ref x0, (nuint)i);
-        switch (terms)
-        {
-            case Terms.Squares:
-                return v * v;
-            case Terms.Products:
-                return v * Vector512.LoadUnsafe(ref y0, (nuint)i);
-            case Terms.WeightedSquaredDeviations:
-                var d = v - Vector512.Create(centre);
-                return (d * d) * Vector512.LoadUnsafe(ref y0, (nuint)i);
-            default:
-                return v;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Term(ref float x0, ref float y0, int i, Terms terms, float centre)
-    {
-        var v = Vector256.LoadUnsafe(ref x0, (nuint)i);
-        switch (terms)
-        {
-            case Terms.Squares:
-                return v * v;
-            case Terms.Products:
-                return v * Vector256.LoadUnsafe(ref y0, (nuint)i);
-            case Terms.WeightedSquaredDeviations:
-                var d = v - Vector256.Create(centre);
-                return (d * d) * Vector256.LoadUnsafe(ref y0, (nuint)i);
-            default:
-                return v;
-        }
     }
 
     /// <summary>

@@ -116,10 +116,10 @@ internal sealed class YinPitchTracker
     /// <summary>
     /// Up to four frames: each one's cross-correlation by FFT, then their normalised differences over every lag at
     /// once, one frame per lane of a <see cref="Vector256{T}"/> (each lane the same operations in the same order as
-    /// the one-frame <see cref="Estimate"/>, so the same values bit for bit), then each frame's search. The sums of the difference
-    /// function run lag after lag, a chain of dependent additions that one frame at a time left the processor mostly
-    /// waiting on (half of the tracker's time); four chains side by side cost about as much as one. A missing lane
-    /// repeats the group's last frame and is ignored.
+    /// the one-frame <see cref="Estimate"/>, so the same values bit for bit), then each frame's search. The sums of
+    /// the difference function run lag after lag, a chain of dependent additions that one frame at a time left the
+    /// processor mostly waiting on (half of the tracker's time); four chains side by side cost about as much as one.
+    /// A missing lane (the clip's last group) repeats lane 0 and is ignored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EstimateLanes(ReadOnlySpan<float> padded, int hop, ReadOnlySpan<int> group, Span<float> f0, Span<float> voiced)
@@ -128,7 +128,20 @@ internal sealed class YinPitchTracker
         int w = _window;
         for (int g = 0; g < Lanes; g++)
         {
-            int t = group[Math.Min(g, group.Length - 1)];
+            if (g >= group.Length)
+            {
+                // A missing lane repeats lane 0's inputs (computed, not correlated again).
+                _laneHead[g] = _laneHead[0];
+                for (int lag = 1; lag <= last; lag++)
+                {
+                    _laneDelta[lag * Lanes + g] = _laneDelta[lag * Lanes];
+                    _laneCorr[lag * Lanes + g] = _laneCorr[lag * Lanes];
+                }
+
+                continue;
+            }
+
+            int t = group[g];
             padded.Slice(t * hop, _frameLength).CopyTo(_frame);
             Correlate();
             _laneHead[g] = _headEnergy[t];

@@ -15,8 +15,6 @@ namespace EmotionML.Features;
 /// </summary>
 internal sealed class SpectralContrastBands
 {
-    /// <summary>For each 8-bit lane mask, the selected lanes' indices first, in order (256 × 8 entries).</summary>
-    private static readonly int[] PackOrder = CreatePackOrder();
 
     private readonly int[] _start;
     private readonly int[] _length;
@@ -246,36 +244,10 @@ internal sealed class SpectralContrastBands
         return true;
     }
 
-    /// <summary>
-    /// Appends the lanes of <paramref name="v"/> that <paramref name="selected"/> marks, in lane order, at
-    /// <paramref name="count"/> (all eight lanes are written; the count grows by the selected ones).
-    /// </summary>
+    /// <summary>Appends the lanes of <paramref name="v"/> that <paramref name="selected"/> marks (<see cref="LanePacking.Pack"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pack(Vector256<float> v, Vector256<float> selected, ref float target, ref int count)
-    {
-        uint bits = selected.ExtractMostSignificantBits();
-        var order = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(PackOrder), bits * 8);
-        Avx2.PermuteVar8x32(v, order).StoreUnsafe(ref target, (nuint)count);
-        count += BitOperations.PopCount(bits);
-    }
-
-    private static int[] CreatePackOrder()
-    {
-        var order = new int[256 * 8];
-        for (int mask = 0; mask < 256; mask++)
-        {
-            int next = 0;
-            for (int lane = 0; lane < 8; lane++)
-            {
-                if ((mask & (1 << lane)) != 0)
-                {
-                    order[mask * 8 + next++] = lane;
-                }
-            }
-        }
-
-        return order;
-    }
+    private static void Pack(Vector256<float> v, Vector256<float> selected, ref float target, ref int count) =>
+        LanePacking.Pack(v, selected.ExtractMostSignificantBits(), ref target, ref count);
 
     /// <summary>
     /// A descending selection with v entered: lanes at least v stay, the first lane below v takes it, the lanes after

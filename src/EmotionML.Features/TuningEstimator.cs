@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace EmotionML.Features;
 
@@ -27,6 +28,9 @@ internal sealed class TuningEstimator
     private (int Bins, int SampleRate, int FftSize) _rangeKey;
     private (int First, int End) _range;
 
+    /// <summary>The gathered peaks' frequencies and magnitudes, in order (tests compare them).</summary>
+    internal (ReadOnlyMemory<float> Pitches, ReadOnlyMemory<float> Magnitudes) Peaks => (_pitches.AsMemory(0, _count), _magnitudes.AsMemory(0, _count));
+
     /// <summary>Peaks gathered since the last <see cref="Reset"/>.</summary>
     public int PeakCount => _count;
 
@@ -49,25 +53,45 @@ internal sealed class TuningEstimator
 
         (int first, int end) = _range;
         int k = first;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && Avx2.IsSupported)
         {
-            // Eight bins at a time: most hold no peak; the bins that do are handled one by one, in order.
+            // Eight bins at a time: the peaks' interpolation is computed for all eight lanes (AddPeak's operations,
+            // lane by lane) and the lanes holding a peak are appended in bin order, without a branch per peak.
             ref float s0 = ref MemoryMarshal.GetReference(s);
             var r = Vector256.Create(reference);
+            var half = Vector256.Create(0.5f);
+            var hz = Vector256.Create((double)binHz);
+            var lanesLow = Vector256.Create(0.0, 1, 2, 3);
+            var lanesHigh = Vector256.Create(4.0, 5, 6, 7);
             for (; k <= end - Vector256<float>.Count; k += Vector256<float>.Count)
             {
-                var x = Vector256.LoadUnsafe(ref s0, (nuint)k);
-                var xl = Vector256.LoadUnsafe(ref s0, (nuint)(k - 1));
-                var xr = Vector256.LoadUnsafe(ref s0, (nuint)(k + 1));
-                x = Vector256.ConditionalSelect(Vector256.GreaterThan(x, r), x, Vector256<float>.Zero);
-                xl = Vector256.ConditionalSelect(Vector256.GreaterThan(xl, r), xl, Vector256<float>.Zero);
-                xr = Vector256.ConditionalSelect(Vector256.GreaterThan(xr, r), xr, Vector256<float>.Zero);
+                var sx = Vector256.LoadUnsafe(ref s0, (nuint)k);
+                var sl = Vector256.LoadUnsafe(ref s0, (nuint)(k - 1));
+                var sr = Vector256.LoadUnsafe(ref s0, (nuint)(k + 1));
+                var x = Vector256.ConditionalSelect(Vector256.GreaterThan(sx, r), sx, Vector256<float>.Zero);
+                var xl = Vector256.ConditionalSelect(Vector256.GreaterThan(sl, r), sl, Vector256<float>.Zero);
+                var xr = Vector256.ConditionalSelect(Vector256.GreaterThan(sr, r), sr, Vector256<float>.Zero);
                 uint peaks = (Vector256.GreaterThan(x, xl) & Vector256.GreaterThanOrEqual(x, xr)).ExtractMostSignificantBits();
-                while (peaks != 0)
+                if (peaks == 0)
                 {
-                    AddPeak(s, k + BitOperations.TrailingZeroCount(peaks), binHz);
-                    peaks &= peaks - 1;
+                    continue;
                 }
+
+                if (_count + Vector256<float>.Count > _pitches.Length)
+                {
+                    _pitches = Grown(_pitches);
+                    _magnitudes = Grown(_magnitudes);
+                }
+
+                var a = sr + sl - Vector256.Create(2f) * sx;
+                var b = (sr - sl) / Vector256.Create(2f);
+                var shift = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(Vector256.Abs(b), Vector256.Abs(a)), Vector256<float>.Zero, -b / a);
+                var dskew = half * b * shift;
+                var bin = Vector256.Create((double)k);
+                var pitch = Vector256.Narrow((bin + lanesLow + Vector256.WidenLower(shift)) * hz, (bin + lanesHigh + Vector256.WidenUpper(shift)) * hz);
+                int at = _count;
+                LanePacking.Pack(pitch, peaks, ref MemoryMarshal.GetArrayDataReference(_pitches), ref at);
+                LanePacking.Pack(sx + dskew, peaks, ref MemoryMarshal.GetArrayDataReference(_magnitudes), ref _count);
             }
         }
 

@@ -48,6 +48,11 @@ public sealed class SpectralKernelTests
             }
 
             Assert.Equal(reference.Peaks, estimator.PeakCount);
+            // Every peak's interpolated frequency and magnitude, bit for bit (eight bins at a time against one by one).
+            var (pitches, magnitudes) = estimator.Peaks;
+            var (referencePitches, referenceMagnitudes) = reference.Values;
+            Assert.Equal(referencePitches.ToArray().Select(BitConverter.SingleToInt32Bits), pitches.ToArray().Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(referenceMagnitudes.ToArray().Select(BitConverter.SingleToInt32Bits), magnitudes.ToArray().Select(BitConverter.SingleToInt32Bits));
             Assert.Equal(reference.Estimate(12), estimator.Estimate(12));
         }
     }
@@ -181,6 +186,8 @@ public sealed class SpectralKernelTests
         private readonly TuningEstimator _inner = new();
 
         public int Peaks => _inner.PeakCount;
+
+        public (ReadOnlyMemory<float> Pitches, ReadOnlyMemory<float> Magnitudes) Values => _inner.Peaks;
 
         public void AddFrame(float[] s, int sampleRate, int fftSize)
         {

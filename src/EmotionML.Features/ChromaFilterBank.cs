@@ -9,8 +9,8 @@ namespace EmotionML.Features;
 /// version takes five transcendental calls per weight (two <c>Math.Pow(x, 2)</c>, two <c>Math.Exp</c>, and the
 /// octave weight, which depends only on the bin, recomputed for each of the 12 rows): this one takes one
 /// <c>Math.Exp</c> per weight and one octave weight per bin, about 4× faster, and the distance on the circle without
-/// a library call for the remainder (a quarter less again; all 100 tuning estimates occur in a 720-clip run). The arithmetic is otherwise NWaves'
-/// step for step, in the same precision (float where it is float); a test checks that every weight equals NWaves'
+/// a library call for the remainder (a quarter less again; all 100 tuning estimates occur in a 720-clip run). The
+/// arithmetic is otherwise NWaves' step for step, in the same precision (float where it is float); a test checks that every weight equals NWaves'
 /// bit for bit over a sweep of tunings.
 /// </summary>
 internal static class ChromaFilterBank

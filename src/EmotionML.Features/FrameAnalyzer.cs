@@ -557,12 +557,9 @@ internal sealed class FrameAnalyzer
     {
         lock (_chromaBanksLock)
         {
-            foreach (var (t, bank) in _chromaBanks)
+            if (KeptBank(tuning) is { } kept)
             {
-                if (t == tuning)
-                {
-                    return bank;
-                }
+                return kept;
             }
         }
 
@@ -570,12 +567,9 @@ internal sealed class FrameAnalyzer
         var made = Flatten(ChromaFilterBank.Create(_options.Stft.FftSize, _options.SampleRate, _options.Chroma.BinCount, tuning, 5.0, 2.0), bins);
         lock (_chromaBanksLock)
         {
-            foreach (var (t, bank) in _chromaBanks)
+            if (KeptBank(tuning) is { } kept)
             {
-                if (t == tuning)
-                {
-                    return bank;
-                }
+                return kept;
             }
 
             // A new, longer array, so that a reader holding the previous one is never disturbed.
@@ -585,6 +579,20 @@ internal sealed class FrameAnalyzer
             _chromaBanks = longer;
             return made;
         }
+    }
+
+    /// <summary>The kept bank for a tuning, or null (the caller holds the lock).</summary>
+    private float[]? KeptBank(double tuning)
+    {
+        foreach (var (t, bank) in _chromaBanks)
+        {
+            if (t == tuning)
+            {
+                return bank;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Chroma from the kept spectrogram (bins × frames, row-major), each frame scaled to a maximum of one.</summary>

@@ -564,7 +564,7 @@ internal sealed class RealFft64
             }
         }
 
-        // What is left (one stage when the count is odd, all of them without Vector256): radix-2 passes, four
+        // What is left (one stage when the count is odd, all of them without vectors): radix-2 passes, four
         // butterflies at a time where vectors are accelerated (the same operations per element; it was a scalar pass
         // that made a 1,024- or 4,096-point transform a third slower per point than a 2,048-point one).
         for (; h < m; h *= 2)
@@ -667,7 +667,6 @@ internal sealed class RealFft64
         }
     }
 
-    /// <summary><see cref="StagePair256"/> eight butterflies at a time (q a multiple of 8): the same operations per element.</summary>
     /// <summary>
     /// <see cref="StagePair256"/> for spans 4 and 8, whose butterflies are four lanes wide: two blocks of 16 at a time,
     /// one in each half of a 512-bit vector, with the same twiddles in both halves (per lane the same operations).
@@ -738,6 +737,7 @@ internal sealed class RealFft64
         }
     }
 
+    /// <summary><see cref="StagePair256"/> eight butterflies at a time (q a multiple of 8): the same operations per element.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StagePair512(ref double re0, ref double im0, ref double twr0, ref double twi0, int q, int m)
     {

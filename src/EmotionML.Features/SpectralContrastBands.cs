@@ -15,7 +15,6 @@ namespace EmotionML.Features;
 /// </summary>
 internal sealed class SpectralContrastBands
 {
-
     private readonly int[] _start;
     private readonly int[] _length;
     private readonly int[] _take;

@@ -77,11 +77,7 @@ internal sealed class TuningEstimator
                     continue;
                 }
 
-                if (_count + Vector256<float>.Count > _pitches.Length)
-                {
-                    _pitches = Grown(_pitches);
-                    _magnitudes = Grown(_magnitudes);
-                }
+                Reserve(Vector256<float>.Count);
 
                 var a = sr + sl - Vector256.Create(2f) * sx;
                 var b = (sr - sl) / Vector256.Create(2f);
@@ -278,15 +274,21 @@ internal sealed class TuningEstimator
         float b = (s[k + 1] - s[k - 1]) / 2;
         float shift = Math.Abs(b) >= Math.Abs(a) ? 0f : -b / a;
         float dskew = 0.5f * b * shift;
-        if (_count == _pitches.Length)
-        {
-            _pitches = Grown(_pitches);
-            _magnitudes = Grown(_magnitudes);
-        }
+        Reserve(1);
 
         _pitches[_count] = (float)((k + (double)shift) * binHz);
         _magnitudes[_count] = s[k] + dskew;
         _count++;
+    }
+
+    /// <summary>Room for <paramref name="more"/> peaks after the gathered ones (doubling the arrays when they are full).</summary>
+    private void Reserve(int more)
+    {
+        if (_count + more > _pitches.Length)
+        {
+            _pitches = Grown(_pitches);
+            _magnitudes = Grown(_magnitudes);
+        }
     }
 
     /// <summary>Twice as long, the values kept (not Array.Resize: a generic method the tool JIT-compiled).</summary>

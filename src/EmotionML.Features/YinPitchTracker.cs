@@ -105,12 +105,13 @@ internal sealed class YinPitchTracker
         {
             EstimateLanes(padded, hop, group[..count], f0, voiced);
         }
+    }
 
-        static void Store(int t, float hz, Span<float> f0, Span<float> voiced)
-        {
-            f0[t] = hz;
-            voiced[t] = hz > 0 ? 1f : 0f;
-        }
+    /// <summary>Frame t's estimate: its frequency (0 when unvoiced) and whether it is voiced.</summary>
+    private static void Store(int t, float hz, Span<float> f0, Span<float> voiced)
+    {
+        f0[t] = hz;
+        voiced[t] = hz > 0 ? 1f : 0f;
     }
 
     /// <summary>
@@ -173,9 +174,7 @@ internal sealed class YinPitchTracker
 
         for (int g = 0; g < group.Length; g++)
         {
-            float hz = Search(_laneNorm.AsSpan(), Lanes, g);
-            f0[group[g]] = hz;
-            voiced[group[g]] = hz > 0 ? 1f : 0f;
+            Store(group[g], Search(_laneNorm.AsSpan(), Lanes, g), f0, voiced);
         }
     }
 

@@ -11,7 +11,13 @@ public sealed class FeaturesSettings : CommandSettings
     /// <summary>Audio files, folders (searched recursively) or file globs.</summary>
     [CommandArgument(0, "<inputs>")]
     [Description("Audio files, folders (searched recursively for audio) or globs such as clips/*.wav")]
-    public string[] Inputs { get; set; } = [];
+    public string[] Inputs
+    {
+        get => _inputs;
+        set => _inputs = InputArguments.Unpack(value);
+    }
+
+    private string[] _inputs = [];
 
     /// <summary>json or csv.</summary>
     [CommandOption("-f|--format <FORMAT>")]

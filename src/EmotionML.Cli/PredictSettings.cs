@@ -10,7 +10,13 @@ public sealed class PredictSettings : CommandSettings
     /// <summary>Audio files, folders or globs.</summary>
     [CommandArgument(0, "<inputs>")]
     [Description("Audio files, folders (searched recursively) or globs")]
-    public string[] Inputs { get; set; } = [];
+    public string[] Inputs
+    {
+        get => _inputs;
+        set => _inputs = InputArguments.Unpack(value);
+    }
+
+    private string[] _inputs = [];
 
     /// <summary>A model bundle; the default model when absent.</summary>
     [CommandOption("-m|--model <MODEL>")]

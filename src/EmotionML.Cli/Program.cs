@@ -75,4 +75,4 @@ app.Configure(config =>
         .WithDescription("Show a model bundle's labels, metrics, feature schema and training data.")
         .WithExample("info", "artifacts/models/ravdess.emlmodel");
 });
-return app.Run(args, cancel.Token);
+return app.Run(InputArguments.Pack(args), cancel.Token);

@@ -109,6 +109,25 @@ public sealed class FeaturesCommandTests : IDisposable
     }
 
     [Fact]
+    public void Thousands_of_inputs_reach_the_command_intact_and_in_order()
+    {
+        // As a shell hands over an expanded glob: the names travel to Spectre.Console.Cli packed into one argument
+        // (InputArguments), and every one must come back as given, spaces and all.
+        var missing = Enumerable.Range(0, 3000).Select(i => Path.Combine(_temp, $"no clip {i:D4} ü.wav")).ToArray();
+        var output = Path.Combine(_temp, "many.json");
+        var (exit, stdout, stderr) = CliRunner.Run(["features", Sample("ravdess-neutral-actor01.wav"), .. missing, "--out", output, "--threads", "1"]);
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        var reported = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => l.StartsWith("error: no such file, folder or match: ", StringComparison.Ordinal))
+            .Select(l => l["error: no such file, folder or match: ".Length..])
+            .ToArray();
+        Assert.Equal(missing, reported);
+        using var doc = JsonDocument.Parse(File.ReadAllText(output));
+        Assert.EndsWith("ravdess-neutral-actor01.wav", Assert.Single(doc.RootElement.EnumerateArray().ToArray()).GetProperty("file").GetString());
+    }
+
+    [Fact]
     public void Globs_are_expanded()
     {
         var (exit, stdout, stderr) = CliRunner.Run("features", Path.Combine(SharedData.SamplesDir, "ravdess-*.wav"), "--threads", "2");

@@ -79,7 +79,10 @@ public sealed class AudioDecoder
         return new RentedSamples(samples, count, reader.SampleRate);
     }
 
-    private static FileStream OpenFile(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+    // The file stream's own buffer serves the small header reads (4 KB, the runtime's default); the sample data is read
+    // in blocks of ReadBlock, which bypass it. A 64 KB buffer was 64 KB of garbage per file, most of a features run's
+    // allocation (720 clips: 79 -> about 35 MB, a few collections fewer).
+    private static FileStream OpenFile(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
 
     /// <summary>Reads every sample into a buffer that grows as samples arrive; returns it and the count filled.</summary>
     private float[] ReadAll(AudioReader reader, Func<int, float[]> allocate, Action<float[]> release, out int count, CancellationToken cancellationToken)

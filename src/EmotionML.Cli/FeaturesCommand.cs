@@ -24,7 +24,6 @@ public sealed class FeaturesCommand : Command<FeaturesSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, FeaturesSettings settings, CancellationToken cancellationToken)
     {
-        var errors = ConsoleOutput.Errors;
         var (files, missing) = InputExpander.ExpandAndReport(settings.Inputs);
         if (files.Count == 0)
         {
@@ -32,20 +31,8 @@ public sealed class FeaturesCommand : Command<FeaturesSettings>
         }
 
         var extractor = new FileFeatureExtractor(new SpeechFeatureExtractor(FeatureOptions.ForPreset(settings.Preset)));
-        IReadOnlyList<FileFeatureResult> results;
-        if (files.Count > 1 && !Console.IsErrorRedirected && errors.Profile.Capabilities.Interactive)
-        {
-            results = errors.Progress().AutoClear(true).Start(ctx =>
-            {
-                var task = ctx.AddTask($"Extracting features ({files.Count} files)", maxValue: files.Count);
-                var progress = new Progress<int>(done => task.Value = done);
-                return extractor.ExtractFiles(files, settings.Threads, progress, cancellationToken);
-            });
-        }
-        else
-        {
-            results = extractor.ExtractFiles(files, settings.Threads, null, cancellationToken);
-        }
+        var results = ConsoleOutput.WithProgress(
+            $"Extracting features ({files.Count} files)", files.Count, progress => extractor.ExtractFiles(files, settings.Threads, progress, cancellationToken));
 
         var schema = extractor.Extractor.Schema;
         // JSON for a file is compact (a third smaller, and cheaper to write); on the terminal it is indented.
@@ -66,7 +53,7 @@ public sealed class FeaturesCommand : Command<FeaturesSettings>
         foreach (var r in results.Where(r => !r.Succeeded))
         {
             failed++;
-            errors.MarkupLineInterpolated($"[red]error:[/] {r.Path}: {r.Error}");
+            ConsoleOutput.Errors.MarkupLineInterpolated($"[red]error:[/] {r.Path}: {r.Error}");
         }
 
         return failed > 0 || missing > 0 ? SomeFilesFailed : Success;

@@ -16,7 +16,7 @@ internal static class InputArguments
     public const char Separator = '\0';
 
     /// <summary>The commands whose first argument is a list of inputs.</summary>
-    private static readonly HashSet<string> CommandsWithInputs = new(StringComparer.OrdinalIgnoreCase) { "features", "predict" };
+    private static readonly HashSet<string> CommandsWithInputs = new(StringComparer.Ordinal) { "features", "predict" };
 
     /// <summary>
     /// The command line with the inputs right after the command (up to the first argument that starts with '-', as

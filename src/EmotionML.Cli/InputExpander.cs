@@ -13,16 +13,15 @@ internal static class InputExpander
     /// <returns>The files, and how many names matched nothing.</returns>
     public static (List<string> Files, int Missing) ExpandAndReport(IEnumerable<string> inputs)
     {
-        var errors = ConsoleOutput.Errors;
         var files = Expand(inputs, out var missing);
         foreach (var name in missing)
         {
-            Spectre.Console.AnsiConsoleExtensions.MarkupLineInterpolated(errors, $"[red]error:[/] no such file, folder or match: {name}");
+            Spectre.Console.AnsiConsoleExtensions.MarkupLineInterpolated(ConsoleOutput.Errors, $"[red]error:[/] no such file, folder or match: {name}");
         }
 
         if (files.Count == 0)
         {
-            Spectre.Console.AnsiConsoleExtensions.MarkupLine(errors, "[red]error:[/] no audio files to read.");
+            Spectre.Console.AnsiConsoleExtensions.MarkupLine(ConsoleOutput.Errors, "[red]error:[/] no audio files to read.");
         }
 
         return (files, missing.Count);

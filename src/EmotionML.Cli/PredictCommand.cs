@@ -14,7 +14,6 @@ public sealed class PredictCommand : Command<PredictSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, PredictSettings settings, CancellationToken cancellationToken)
     {
-        var err = ConsoleOutput.Errors;
         var (files, missing) = InputExpander.ExpandAndReport(settings.Inputs);
         if (files.Count == 0)
         {
@@ -29,7 +28,7 @@ public sealed class PredictCommand : Command<PredictSettings>
         }
         catch (ModelBundleException ex)
         {
-            err.MarkupLineInterpolated($"[red]error:[/] {settings.Model ?? "default model"}: {ex.Message}");
+            ConsoleOutput.Errors.MarkupLineInterpolated($"[red]error:[/] {settings.Model ?? "default model"}: {ex.Message}");
             return 2;
         }
 
@@ -37,7 +36,7 @@ public sealed class PredictCommand : Command<PredictSettings>
         {
             if (engine.RequiresSpeakerProfile)
             {
-                err.MarkupLine("[red]error:[/] this model needs speaker profiles (speaker normalisation); use the library's CreateSpeakerProfile, or a model trained with --speaker-norm never.");
+                ConsoleOutput.Errors.MarkupLine("[red]error:[/] this model needs speaker profiles (speaker normalisation); use the library's CreateSpeakerProfile, or a model trained with --speaker-norm never.");
                 return 2;
             }
 
@@ -80,7 +79,7 @@ public sealed class PredictCommand : Command<PredictSettings>
             foreach (var r in records.Where(r => r.Error is not null))
             {
                 failed++;
-                err.MarkupLineInterpolated($"[red]error:[/] {r.Source}: {r.Error}");
+                ConsoleOutput.Errors.MarkupLineInterpolated($"[red]error:[/] {r.Source}: {r.Error}");
             }
 
             return failed > 0 || missing > 0 ? FeaturesCommand.SomeFilesFailed : FeaturesCommand.Success;

@@ -260,6 +260,8 @@ public sealed class ChromaFilterBankTests
     [InlineData(2048, 16000, 1)]
     [InlineData(2048, 22050, 1)]
     [InlineData(512, 16000, 1)]
+    [InlineData(1024, 44100, 1)]
+    [InlineData(4096, 48000, 1)]
     [InlineData(262144, 8000, 49)] // bins of 0.03 Hz: positions so far below the circle that the remainder's argument is negative
     public void Every_weight_equals_nwaves_chroma_bank_over_the_tunings_the_estimator_gives(int fftSize, int sampleRate, int tuningStep)
     {

@@ -88,7 +88,7 @@ internal static class FeatureWriter
     {
         private readonly byte[] _names; // "name": for every column, one after another
         private readonly int[] _ends;
-        private byte[] _buffer;
+        private readonly byte[] _buffer;
 
         public CompactFeatures(JsonEncodedText[] names)
         {

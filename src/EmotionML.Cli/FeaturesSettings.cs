@@ -8,6 +8,8 @@ namespace EmotionML.Cli;
 /// <summary>Arguments of <c>emotionml features</c>.</summary>
 public sealed class FeaturesSettings : CommandSettings
 {
+    private string[] _inputs = [];
+
     /// <summary>Audio files, folders (searched recursively) or file globs.</summary>
     [CommandArgument(0, "<inputs>")]
     [Description("Audio files, folders (searched recursively for audio) or globs such as clips/*.wav")]
@@ -16,8 +18,6 @@ public sealed class FeaturesSettings : CommandSettings
         get => _inputs;
         set => _inputs = InputArguments.Unpack(value);
     }
-
-    private string[] _inputs = [];
 
     /// <summary>json or csv.</summary>
     [CommandOption("-f|--format <FORMAT>")]

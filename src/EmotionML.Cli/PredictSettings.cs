@@ -7,6 +7,8 @@ namespace EmotionML.Cli;
 /// <summary>Arguments of <c>emotionml predict</c>.</summary>
 public sealed class PredictSettings : CommandSettings
 {
+    private string[] _inputs = [];
+
     /// <summary>Audio files, folders or globs.</summary>
     [CommandArgument(0, "<inputs>")]
     [Description("Audio files, folders (searched recursively) or globs")]
@@ -15,8 +17,6 @@ public sealed class PredictSettings : CommandSettings
         get => _inputs;
         set => _inputs = InputArguments.Unpack(value);
     }
-
-    private string[] _inputs = [];
 
     /// <summary>A model bundle; the default model when absent.</summary>
     [CommandOption("-m|--model <MODEL>")]

@@ -25,7 +25,7 @@ internal static class SpanMath
     public static float Min(ReadOnlySpan<float> x) => MinMax(x).Min;
 
     /// <summary>The smallest and the largest value in one pass (IEEE minimum and maximum: NaN if any is NaN); <see cref="Min(ReadOnlySpan{float})"/> and <see cref="Max(ReadOnlySpan{float})"/> take the half they need.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     public static (float Min, float Max) MinMax(ReadOnlySpan<float> x)
     {
         if (x.IsEmpty)
@@ -206,7 +206,7 @@ internal static class SpanMath
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private static float SumOfTerms<T>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float centre = 0)
         where T : struct, ITerms
     {
@@ -285,7 +285,7 @@ internal static class SpanMath
     /// a span shorter than four values takes <see cref="MathF.Log10"/>. Ours because that generic method is one that
     /// ReadyToRun cannot precompile for us: the JIT spent 17 ms on it in every process that extracted features.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     public static void Log10(ReadOnlySpan<float> x, Span<float> destination)
     {
         if (destination.Length < x.Length)
@@ -405,7 +405,7 @@ internal static class SpanMath
     }
 
     /// <summary>destination[i] = op(x[i], y[i]) (pairwise), or op(x[i], scalar); one loop per case.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scalar, Span<float> destination, Operation operation, bool pairwise)
     {
         if (destination.Length < x.Length || (pairwise && y.Length != x.Length))

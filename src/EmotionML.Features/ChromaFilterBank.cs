@@ -1,3 +1,4 @@
+using EmotionML.Audio;
 using System.Runtime.CompilerServices;
 
 namespace EmotionML.Features;
@@ -16,7 +17,7 @@ namespace EmotionML.Features;
 internal static class ChromaFilterBank
 {
     /// <summary>The bank: <paramref name="chromaCount"/> rows of fftSize / 2 + 1 weights, starting at C.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     public static float[][] Create(int fftSize, int sampleRate, int chromaCount, double tuning, double centerOctave, double octaveWidth)
     {
         float step = (float)sampleRate / fftSize;

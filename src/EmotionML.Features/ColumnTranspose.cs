@@ -1,3 +1,4 @@
+using EmotionML.Audio;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -21,7 +22,7 @@ internal static class ColumnTranspose
     /// <paramref name="rows"/> (frame j at j × <paramref name="bins"/>) into columns <paramref name="first"/> ..
     /// <paramref name="first"/> + count - 1 of <paramref name="matrix"/> (bins × <paramref name="frames"/>, row-major).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     public static void Store(ReadOnlySpan<float> rows, int count, int bins, Span<float> matrix, int frames, int first)
     {
         if ((uint)count > Block || rows.Length < count * bins || first < 0 || first + count > frames || matrix.Length < (long)bins * frames)
@@ -50,7 +51,7 @@ internal static class ColumnTranspose
     }
 
     /// <summary>An 8 × 8 block: row j of the source (stride <paramref name="sourceStride"/>) becomes column j of the destination.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | Kernel.Compile)]
     internal static void Transpose8(ref float source, int sourceStride, ref float destination, int destinationStride)
     {
         var a0 = Vector256.LoadUnsafe(ref source);

@@ -1,3 +1,4 @@
+using EmotionML.Audio;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -55,7 +56,7 @@ internal static class DeltaFilter
     /// <see cref="Slope"/> for eight frames at a time, one frame per double lane: each lane sums its window in the
     /// same order with the same double operations, so the values are identical. Returns the first frame left to do.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private static int SlopesByVector(ReadOnlySpan<float> x, Span<float> y, int width, double den)
     {
         int half = width / 2, last = x.Length - half, t = half;

@@ -324,7 +324,7 @@ internal sealed class FrameAnalyzer
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private void SpectralShape(ReadOnlySpan<float> magnitude, int t, FeatureMatrix? centroid, FeatureMatrix? bandwidth, FeatureMatrix? rolloff)
     {
         float total = SpanMath.Sum(magnitude);
@@ -358,7 +358,7 @@ internal sealed class FrameAnalyzer
     /// threshold by more than that bound, the float sum crosses at K too. Otherwise (about one frame in a hundred)
     /// the float sum is run as librosa runs it. Either way the result is the float definition's, exactly.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     internal static int RolloffBin(ReadOnlySpan<float> magnitude, float threshold)
     {
         int bins = magnitude.Length, k = 0;
@@ -427,7 +427,7 @@ internal sealed class FrameAnalyzer
     /// per 16 bins (the logarithms were most of flatness's cost). Only the rounding of the products and the order of
     /// the double sums differ from a log per bin, a relative difference near 1e-15 in the double result (tested).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     internal static float Flatness(ReadOnlySpan<float> power)
     {
         double logSum = 0, sum = 0;
@@ -669,7 +669,7 @@ internal sealed class FrameAnalyzer
     }
 
     /// <summary>Sign changes (below -1e-10 or not) between consecutive samples at indices in (from, to].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private static int SignChanges(ReadOnlySpan<float> signal, int from, int to)
     {
         int count = 0, i = from + 1;

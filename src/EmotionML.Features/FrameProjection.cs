@@ -1,3 +1,4 @@
+using EmotionML.Audio;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -18,7 +19,7 @@ internal static class FrameProjection
     /// (<paramref name="rows"/> × <paramref name="inner"/>), <paramref name="input"/> (<paramref name="inner"/> ×
     /// <paramref name="frames"/>) and <paramref name="output"/> (<paramref name="rows"/> × <paramref name="frames"/>).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     public static void Project(ReadOnlySpan<float> weights, int rows, int inner, ReadOnlySpan<float> input, int frames, Span<float> output)
     {
         if (weights.Length < rows * inner || input.Length < (long)inner * frames || output.Length < (long)rows * frames)
@@ -117,7 +118,7 @@ internal static class FrameProjection
     /// The 512-bit tiles of <see cref="Project"/> (four rows by thirty-two frames): the frames before the returned one
     /// are done (all of them, or none when there are fewer than 32).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private static int ProjectWide(ref float w0, int rows, int inner, ref float x0, int frames, ref float y0)
     {
         // The same tiles on 512-bit vectors (four rows by thirty-two frames), the last one ending at the last frame as

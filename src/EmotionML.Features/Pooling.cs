@@ -1,3 +1,4 @@
+using EmotionML.Audio;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -106,7 +107,7 @@ internal static class Pooling
         /// minimum and maximum on the floats themselves (exact). One running sum made each moment a chain of dependent
         /// additions, and pooling ~10 % of a clip's features.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(Kernel.Compile)]
         private static RowStatistics OfByVector(ReadOnlySpan<float> row, bool shape)
         {
             ref float r0 = ref MemoryMarshal.GetReference(row);

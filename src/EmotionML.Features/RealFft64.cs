@@ -1,3 +1,4 @@
+using EmotionML.Audio;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -88,7 +89,7 @@ internal sealed class RealFft64
     internal bool Vector512Stages { get; init; } = true;
 
     /// <summary>The first n/2+1 bins of the DFT of <c>input · window</c> (a window of null means none).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<double> window, Span<double> re, Span<double> im)
     {
         if (re.Length <= _m || im.Length <= _m)
@@ -137,7 +138,7 @@ internal sealed class RealFft64
     /// power |X|² = re² + im² and magnitude |X| (float32), without storing the double-precision bins first; returns
     /// the largest power. The same values as <see cref="Forward"/> followed by those roundings.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     public float ForwardPower(ReadOnlySpan<float> input, ReadOnlySpan<double> window, Span<float> power, Span<float> magnitude)
     {
         if (power.Length <= _m || magnitude.Length <= _m)
@@ -307,7 +308,7 @@ internal sealed class RealFft64
     /// The inverse of <see cref="Forward"/> without the 1/n scale: writes n real samples whose DFT is the given
     /// half spectrum (bins 0..n/2) times n.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     public void Inverse(ReadOnlySpan<double> re, ReadOnlySpan<double> im, Span<double> output)
     {
         var zr = _zr;
@@ -357,7 +358,7 @@ internal sealed class RealFft64
     /// multiple of four) are complex samples r, r + m/2, r + m/4 and r + 3m/4 with r = bitreverse(b). Same
     /// arithmetic as scattering first and running <see cref="FirstStages"/>, with a quarter of the memory traffic.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private void WindowFirstStages(ReadOnlySpan<float> input, ReadOnlySpan<double> window)
     {
         int quarter = _m / 4;
@@ -449,7 +450,7 @@ internal sealed class RealFft64
     /// does for the forward transform: group b = bitreverse(r) takes Z at r, r + m/2, r + m/4 and r + 3m/4. The same
     /// operations per element as computing Z into bit-reversed order and running <see cref="FirstStages"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private void InverseFirstStages(ReadOnlySpan<double> re, ReadOnlySpan<double> im)
     {
         int quarter = _m / 4;
@@ -534,7 +535,7 @@ internal sealed class RealFft64
     /// runs on its own. Loads and stores go through refs without bounds checks: every index stays below m, and
     /// stage h's twiddles are at h - 1 .. 2h - 2.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private void WideStages(double[] re, double[] im)
     {
         int m = _m;
@@ -612,7 +613,7 @@ internal sealed class RealFft64
     }
 
     /// <summary>Spans q and 2q over every block of 4q values, four butterflies at a time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private static void StagePair256(ref double re0, ref double im0, ref double twr0, ref double twi0, int q, int m)
     {
         nuint tw1 = (nuint)(q - 1), tw2 = (nuint)(2 * q - 1);
@@ -671,7 +672,7 @@ internal sealed class RealFft64
     /// <see cref="StagePair256"/> for spans 4 and 8, whose butterflies are four lanes wide: two blocks of 16 at a time,
     /// one in each half of a 512-bit vector, with the same twiddles in both halves (per lane the same operations).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private static void StagePairOfFour512(ref double re0, ref double im0, ref double twr0, ref double twi0, int m)
     {
         const int q = 4;
@@ -738,7 +739,7 @@ internal sealed class RealFft64
     }
 
     /// <summary><see cref="StagePair256"/> eight butterflies at a time (q a multiple of 8): the same operations per element.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private static void StagePair512(ref double re0, ref double im0, ref double twr0, ref double twi0, int q, int m)
     {
         nuint tw1 = (nuint)(q - 1), tw2 = (nuint)(2 * q - 1);

@@ -1,3 +1,4 @@
+using EmotionML.Audio;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -60,7 +61,7 @@ internal sealed class SparseFilterBank
     /// The bank applied to every frame of a spectrogram stored bins × frames (row-major) into a bands × frames
     /// output: one frame per vector lane, so each frame gets exactly <see cref="Apply"/>'s in-order sums.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     public void ApplyAcrossFrames(ReadOnlySpan<float> spectrogram, int frames, Span<float> output)
     {
         if (output.Length < (long)_start.Length * frames || spectrogram.Length < (long)_extent * frames)

@@ -91,7 +91,7 @@ internal sealed class SpectralContrastBands
     public int Rows => _start.Length;
 
     /// <summary>Peak and valley (linear magnitude) of every band for one frame.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     public void Compute(ReadOnlySpan<float> magnitude, Span<float> peak, Span<float> valley)
     {
         for (int k = 0; k < _start.Length; k++)
@@ -163,7 +163,7 @@ internal sealed class SpectralContrastBands
     /// gives. Returns false (and selects nothing) where fewer than take values reach a threshold, which only a NaN can
     /// cause. Measured in <c>SpectralKernelBenchmarks</c>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private bool SelectExtremesByThreshold(ReadOnlySpan<float> values, int take, Span<float> low, Span<float> high)
     {
         const int width = 8;

@@ -1,3 +1,4 @@
+using EmotionML.Audio;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -40,7 +41,7 @@ internal sealed class TuningEstimator
     }
 
     /// <summary>Adds one frame's spectrum (power or magnitude) and its largest value, <paramref name="max"/> (the caller has it from the pass that made the spectrum).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     public void AddFrame(ReadOnlySpan<float> s, float max, int sampleRate, int fftSize)
     {
         float reference = Threshold * max;
@@ -153,7 +154,7 @@ internal sealed class TuningEstimator
     /// front of <paramref name="values"/> and returns their count; <paramref name="k"/> becomes its rank among them,
     /// <paramref name="below"/> the largest value of the buckets before it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private static int MiddleBucket(Span<float> values, ref int k, out float below)
     {
         const int Shift = 21, Buckets = 1 << (32 - Shift);
@@ -267,7 +268,7 @@ internal sealed class TuningEstimator
     }
 
     /// <summary>The parabolic-interpolated frequency and magnitude of the peak at bin k.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     internal void AddPeak(ReadOnlySpan<float> s, int k, float binHz)
     {
         float a = s[k + 1] + s[k - 1] - 2 * s[k];
@@ -300,7 +301,7 @@ internal sealed class TuningEstimator
     }
 
     /// <summary>The estimated tuning in fractions of a bin, in [-0.5, 0.5); 0 when there are no peaks.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     public double Estimate(int binsPerOctave)
     {
         if (_count == 0)

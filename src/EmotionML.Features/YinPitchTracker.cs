@@ -1,3 +1,4 @@
+using EmotionML.Audio;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -122,7 +123,7 @@ internal sealed class YinPitchTracker
     /// processor mostly waiting on (half of the tracker's time); four chains side by side cost about as much as one.
     /// A missing lane (the clip's last group) repeats lane 0 and is ignored.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private void EstimateLanes(ReadOnlySpan<float> padded, int hop, ReadOnlySpan<int> group, Span<float> f0, Span<float> voiced)
     {
         int last = _norm.Length - 1;
@@ -184,7 +185,7 @@ internal sealed class YinPitchTracker
     /// The frames' zero padding adds nothing to a sum, so it is read from a zero-padded copy of the signal, which is
     /// returned: frame t is its <c>_frameLength</c> samples from <c>t * hop</c>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private ReadOnlySpan<float> FrameEnergies(ReadOnlySpan<float> signal, int hop, int frames)
     {
         int half = _frameLength / 2;
@@ -274,7 +275,7 @@ internal sealed class YinPitchTracker
     }
 
     /// <summary>The current frame's (<c>_frame</c>) cross-correlation with its first W samples, into <c>_corr</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Kernel.Compile)]
     private void Correlate()
     {
         // r(tau) = sum_{j<W} x[j] x[j+tau], by FFT: conj(FFT(head)) * FFT(frame). The head's second half is never

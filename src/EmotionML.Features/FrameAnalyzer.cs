@@ -14,10 +14,11 @@ namespace EmotionML.Features;
 /// <see cref="AnalysisWorkspace"/>s taken from a pool.
 /// <para>
 /// The per-frame kernels here and in the classes they call (FFT stages, projections, contrast, tuning, YIN, sums)
-/// carry <see cref="MethodImplOptions.AggressiveOptimization"/>: ReadyToRun leaves them out, and the JIT compiles each
-/// once, fully optimised for the machine it runs on (AVX-512 encodings, constants, inlining across our assemblies),
-/// on first use. In the published tool that costs about 24 ms of start-up and saved 7 % of a 720-clip run against the
-/// precompiled AVX2 code; in an application it also skips the slow first tiers (benchmarks/README.md, session 16).
+/// carry <see cref="Kernel.Compile"/>: <see cref="MethodImplOptions.AggressiveOptimization"/> where the JIT compiles
+/// them (an application, <c>dotnet run</c>: optimised code at the first call instead of the slow first tiers), nothing
+/// in the precompiled command-line tool, whose ReadyToRun image then holds them (the attribute would leave them out,
+/// about 25 ms of JIT per process); tiering recompiles the hot ones for the machine (benchmarks/README.md, sessions 16
+/// and 18).
 /// </para>
 /// </summary>
 internal sealed class FrameAnalyzer

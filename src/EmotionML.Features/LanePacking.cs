@@ -95,7 +95,8 @@ internal static class LanePacking
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Pack(Vector256<float> v, uint bits, ref float target, ref int count)
     {
-        var order = Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetReference(Order), bits * 8))).AsByte());
+        ulong row = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetReference(Order), bits * 8));
+        var order = Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(row).AsByte()); // eight bytes widened
         Avx2.PermuteVar8x32(v, order).StoreUnsafe(ref target, (nuint)count);
         count += BitOperations.PopCount(bits);
     }

@@ -580,16 +580,8 @@ internal sealed class RealFft64
                         nuint top = (nuint)(b + j), bottom = (nuint)(b + h + j), at = (nuint)(h - 1 + j);
                         var wr = Vector256.LoadUnsafe(ref twr0, at);
                         var wi = Vector256.LoadUnsafe(ref twi0, at);
-                        var br = Vector256.LoadUnsafe(ref re0, bottom);
-                        var bi = Vector256.LoadUnsafe(ref im0, bottom);
-                        var topR = Vector256.LoadUnsafe(ref re0, top);
-                        var topI = Vector256.LoadUnsafe(ref im0, top);
-                        var tr = ProductRe(br, bi, wr, wi);
-                        var ti = ProductIm(br, bi, wr, wi);
-                        (topR - tr).StoreUnsafe(ref re0, bottom);
-                        (topI - ti).StoreUnsafe(ref im0, bottom);
-                        (topR + tr).StoreUnsafe(ref re0, top);
-                        (topI + ti).StoreUnsafe(ref im0, top);
+                        Butterfly(ref re0, ref im0, top, bottom, Vector256.LoadUnsafe(ref re0, top), Vector256.LoadUnsafe(ref im0, top),
+                            Vector256.LoadUnsafe(ref re0, bottom), Vector256.LoadUnsafe(ref im0, bottom), wr, wi);
                     }
                 }
 
@@ -650,22 +642,28 @@ internal sealed class RealFft64
                 // Span 2q: (b0, b2) with exp(-i pi j / 2q), (b1, b3) with exp(-i pi (j + q) / 2q).
                 var w2r = Vector256.LoadUnsafe(ref twr0, tw2 + (nuint)j);
                 var w2i = Vector256.LoadUnsafe(ref twi0, tw2 + (nuint)j);
-                tr = ProductRe(b2r, b2i, w2r, w2i);
-                ti = ProductIm(b2r, b2i, w2r, w2i);
-                (b0r - tr).StoreUnsafe(ref re0, p2);
-                (b0i - ti).StoreUnsafe(ref im0, p2);
-                (b0r + tr).StoreUnsafe(ref re0, p0);
-                (b0i + ti).StoreUnsafe(ref im0, p0);
+                Butterfly(ref re0, ref im0, p0, p2, b0r, b0i, b2r, b2i, w2r, w2i);
                 w2r = Vector256.LoadUnsafe(ref twr0, tw2 + (nuint)(j + q));
                 w2i = Vector256.LoadUnsafe(ref twi0, tw2 + (nuint)(j + q));
-                tr = ProductRe(b3r, b3i, w2r, w2i);
-                ti = ProductIm(b3r, b3i, w2r, w2i);
-                (b1r - tr).StoreUnsafe(ref re0, p3);
-                (b1i - ti).StoreUnsafe(ref im0, p3);
-                (b1r + tr).StoreUnsafe(ref re0, p1);
-                (b1i + ti).StoreUnsafe(ref im0, p1);
+                Butterfly(ref re0, ref im0, p1, p3, b1r, b1i, b3r, b3i, w2r, w2i);
             }
         }
+    }
+
+    /// <summary>
+    /// One radix-2 butterfly on four lanes, stored: bottom · w is subtracted from the top (written at
+    /// <paramref name="bottom"/>) and added to it (written at <paramref name="top"/>), in the scalar pass's order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Butterfly(ref double re0, ref double im0, nuint top, nuint bottom, Vector256<double> topR, Vector256<double> topI,
+        Vector256<double> bottomR, Vector256<double> bottomI, Vector256<double> wr, Vector256<double> wi)
+    {
+        var tr = ProductRe(bottomR, bottomI, wr, wi);
+        var ti = ProductIm(bottomR, bottomI, wr, wi);
+        (topR - tr).StoreUnsafe(ref re0, bottom);
+        (topI - ti).StoreUnsafe(ref im0, bottom);
+        (topR + tr).StoreUnsafe(ref re0, top);
+        (topI + ti).StoreUnsafe(ref im0, top);
     }
 
     /// <summary>

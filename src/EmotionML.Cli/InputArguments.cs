@@ -1,3 +1,6 @@
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
 namespace EmotionML.Cli;
 
 /// <summary>
@@ -7,8 +10,8 @@ namespace EmotionML.Cli;
 /// bound array one element at a time: quadratic in the number of arguments. 720 clip names allocated 33 MB and took
 /// about 11 ms of CPU before the command started (2 % of a <c>features</c> run over them); 20,000 names would allocate
 /// about 20 GB. The names are joined with <c>'\0'</c>, which no command-line argument can contain (one character,
-/// as Spectre's space: the caret of its parse-error display still points at the right place; the separator itself is
-/// invisible there).
+/// as Spectre's space: the caret of its parse-error display still points at the right place, and
+/// <see cref="AsTyped"/> shows the separators as the spaces they stand for).
 /// </summary>
 internal static class InputArguments
 {
@@ -56,5 +59,27 @@ internal static class InputArguments
         }
 
         return [.. inputs.SelectMany(i => i.Split(Separator))];
+    }
+
+    /// <summary>
+    /// A parse error's display (Spectre quotes the command line it read) with the packed inputs shown as typed: each
+    /// separator becomes the space it stands for, so the text and the caret under it are what an unpacked command line
+    /// would have shown.
+    /// </summary>
+    public static IRenderable AsTyped(IRenderable display) => new SeparatorsAsSpaces(display);
+
+    private sealed class SeparatorsAsSpaces(IRenderable inner) : IRenderable
+    {
+        public Measurement Measure(RenderOptions options, int maxWidth) => inner.Measure(options, maxWidth);
+
+        public IEnumerable<Segment> Render(RenderOptions options, int maxWidth)
+        {
+            foreach (var segment in inner.Render(options, maxWidth))
+            {
+                yield return segment.IsControlCode || segment.IsLineBreak || !segment.Text.Contains(Separator, StringComparison.Ordinal)
+                    ? segment
+                    : new Segment(segment.Text.Replace(Separator, ' '), segment.Style);
+            }
+        }
     }
 }

@@ -36,7 +36,7 @@ app.Configure(config =>
 
         if (exception is CommandAppException { Pretty: { } pretty })
         {
-            ConsoleOutput.Errors.Write(pretty);
+            ConsoleOutput.Errors.Write(InputArguments.AsTyped(pretty));
         }
         else if (exception is CommandRuntimeException)
         {

@@ -25,4 +25,17 @@ public sealed class InputArgumentsTests
         string[] unpacked = ["a.wav", "b.wav"];
         Assert.Same(unpacked, InputArguments.Unpack(unpacked));
     }
+
+    [Fact]
+    public void A_parse_error_quotes_the_packed_inputs_as_typed_with_the_caret_under_the_bad_option()
+    {
+        var (code, _, stderr) = CliRunner.Run("features", "no-such-a.wav", "no such b.wav", "--threads");
+        Assert.NotEqual(0, code);
+        Assert.DoesNotContain('\0', stderr);
+        var lines = stderr.Split('\n');
+        int quoted = Array.FindIndex(lines, l => l.Contains("features no-such-a.wav no such b.wav --threads", StringComparison.Ordinal));
+        Assert.True(quoted >= 0, stderr);
+        int option = lines[quoted].IndexOf("--threads", StringComparison.Ordinal);
+        Assert.Equal(option, lines[quoted + 1].IndexOf('^'));
+    }
 }

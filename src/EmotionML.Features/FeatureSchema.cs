@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace EmotionML.Features;
@@ -137,6 +136,6 @@ public sealed class FeatureSchema : IEquatable<FeatureSchema>
     private static string Hash(string name, int version, string options, IEnumerable<string> columns)
     {
         var text = $"{name}\n{version}\n{options}\n{string.Join(',', columns)}";
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+        return Convert.ToHexStringLower(Sha256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace EmotionML.Features;
@@ -44,7 +43,7 @@ public sealed record LogMelFeatureOptions
 
     /// <summary>A 16-hex-digit digest of every value that changes the tensor (and of the log-mel definitions' version).</summary>
     public string Fingerprint =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("emotionml.logmel/v1;" + ToFeatureOptions().ToCanonicalString())))[..16];
+        Convert.ToHexStringLower(Sha256.HashData(Encoding.UTF8.GetBytes("emotionml.logmel/v1;" + ToFeatureOptions().ToCanonicalString())))[..16];
 
     /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range.</summary>
     public void Validate() => ToFeatureOptions().Validate();

@@ -8,6 +8,9 @@ namespace EmotionML.Features;
 /// <summary>Pools frame-level features into one vector in <see cref="FeatureSchema"/> column order.</summary>
 internal static class Pooling
 {
+    /// <summary>The most rows whose statistics are kept on the stack (256 × 48 bytes).</summary>
+    private const int MaxStackRows = 256;
+
     public static float[] Pool(FrameFeatures features, FeatureOptions options, int columns)
     {
         var values = new float[columns];
@@ -15,11 +18,21 @@ internal static class Pooling
 
         // The third and fourth moments only when skewness or kurtosis is asked for (the default vector has neither).
         bool shape = (options.Statistics & (PoolingStatistics.Skewness | PoolingStatistics.Kurtosis)) != 0;
-        foreach (var block in FeatureBlock.For(options))
+        var blocks = FeatureBlock.For(options);
+        int maxRows = 0;
+        foreach (var block in blocks)
+        {
+            maxRows = Math.Max(maxRows, block.Rows);
+        }
+
+        // One block's row statistics at a time, on the stack for the usual sizes (128 mel rows: 6 KB): this was 11 KB of
+        // garbage per clip, half of what a prediction allocated.
+        Span<RowStatistics> rowStats = maxRows <= MaxStackRows ? stackalloc RowStatistics[maxRows] : new RowStatistics[maxRows];
+        foreach (var block in blocks)
         {
             var matrix = block.Select(features) ?? throw new InvalidOperationException($"Feature '{block.Prefix}' was not computed.");
             bool voicedOnly = block.Kind == FeatureKinds.Pitch;
-            var stats = new RowStatistics[block.Rows];
+            var stats = rowStats[..block.Rows];
             for (int r = 0; r < block.Rows; r++)
             {
                 stats[r] = RowStatistics.Of(matrix.Row(r), voicedOnly ? features.Voiced!.Row(0) : default, shape);

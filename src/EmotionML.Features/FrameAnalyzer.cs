@@ -498,7 +498,9 @@ internal sealed class FrameAnalyzer
 
         return (float)(Math.Exp(logSum / power.Length) / (sum / power.Length));
 
-        // x = m * 2^e with m in [1, 2): adds e to the exponents and returns m (x is positive and normal).
+        // x = m * 2^e with m in [1, 2): adds e to the exponents and returns m (x is positive and normal). Inlined: a call
+        // passing vectors keeps the caller out of the tool's ReadyToRun image (crossgen2: "ABI unstable type").
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static Vector256<double> Renormalise(Vector256<double> x, ref Vector256<long> exponents)
         {
             var bits = x.AsInt64();

@@ -109,12 +109,7 @@ internal sealed class RealFft64
         ref double im0 = ref MemoryMarshal.GetReference(im);
         if (WideVectors.Accelerated && Vector512Stages)
         {
-            for (; k + 7 < _m; k += 8)
-            {
-                var (r, i) = Split512(k);
-                r.StoreUnsafe(ref re0, (nuint)k);
-                i.StoreUnsafe(ref im0, (nuint)k);
-            }
+            k = SplitBy512(ref re0, ref im0);
         }
 
         if (Vector256.IsHardwareAccelerated)
@@ -131,6 +126,25 @@ internal sealed class RealFft64
         {
             (re[k], im[k]) = Split(k);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/>'s split on 512-bit vectors from bin 1; returns the first bin left. A method of its own:
+    /// crossgen2 targets AVX2 and cannot precompile a method whose code calls <see cref="Vector512"/>'s operations,
+    /// which kept all of <see cref="Forward"/> out of the tool's ReadyToRun image (JIT-compiled in every process).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | Kernel.Compile)]
+    private int SplitBy512(ref double re0, ref double im0)
+    {
+        int k = 1;
+        for (; k + 7 < _m; k += 8)
+        {
+            var (r, i) = Split512(k);
+            r.StoreUnsafe(ref re0, (nuint)k);
+            i.StoreUnsafe(ref im0, (nuint)k);
+        }
+
+        return k;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EmotionML.Cli;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -6,21 +7,23 @@ ConsoleOutput.Configure();
 
 // Ctrl+C: the first press cancels the command's CancellationToken (train then ends its search, refits and saves the
 // best model so far; other commands stop with nothing half-written); a second press aborts at once, writing nothing.
+// A signal registration rather than Console.CancelKeyPress: subscribing to that initialises System.Console's terminal
+// handling, about 5 ms (3 %) of the CPU time of a features process over one file, which never reads the terminal.
 using var cancel = new CancellationTokenSource();
 int interrupts = 0;
-Console.CancelKeyPress += (_, e) =>
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
 {
     if (Interlocked.Increment(ref interrupts) == 1)
     {
-        e.Cancel = true;
+        context.Cancel = true;
         ConsoleOutput.Errors.MarkupLine("[yellow]Ctrl+C:[/] stopping (train saves the best model so far); press Ctrl+C again to abort with nothing written.");
         cancel.Cancel();
     }
     else
     {
-        e.Cancel = false; // the runtime ends the process now (exit code 130)
+        context.Cancel = false; // the runtime ends the process now (exit code 130)
     }
-};
+});
 
 var app = new CommandApp();
 app.Configure(config =>

@@ -24,6 +24,22 @@ public sealed class HelpTests
     }
 
     [Fact]
+    public void The_tool_s_help_and_a_mistyped_command_list_every_command()
+    {
+        // A command line that names a command registers only that one (start-up); these must still see them all.
+        var (code, stdout, _) = CliRunner.Run("--help");
+        Assert.Equal(0, code);
+        foreach (var command in new[] { "predict", "features", "logmel", "train", "evaluate", "serve", "info" })
+        {
+            Assert.Contains($"    {command} ", stdout, StringComparison.Ordinal);
+        }
+
+        var (typo, _, stderr) = CliRunner.Run("featurs", "a.wav");
+        Assert.NotEqual(0, typo);
+        Assert.Contains("Did you mean 'features'?", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_help_shows_the_regex_example_and_the_frequency_warp()
     {
         var (_, stdout, _) = CliRunner.Run("train", "--help");

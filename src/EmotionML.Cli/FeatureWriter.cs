@@ -11,10 +11,24 @@ internal static class FeatureWriter
     /// <summary>
     /// One object per file (path, schema, rate, duration and the named features, or the error). Indented for a person
     /// reading a terminal; compact (one line, about a third smaller) when <paramref name="indented"/> is false, as for
-    /// a file. The column names are encoded once, and the writer hands its buffer to the stream every 64 KB rather
-    /// than holding the whole document.
+    /// a file, written by <see cref="CompactJsonWriter"/> (System.Text.Json's text without loading it) unless a string
+    /// holds a surrogate pair or a value is not finite. Either writer hands its buffer to the stream every 64 KB
+    /// rather than holding the whole document.
     /// </summary>
     public static void WriteJson(Stream output, IReadOnlyList<FileFeatureResult> results, FeatureSchema schema, bool indented = true)
+    {
+        if (!indented && CompactWriterFits(results, schema))
+        {
+            WriteCompactJson(output, results, schema);
+        }
+        else
+        {
+            WriteJsonByRuntime(output, results, schema, indented);
+        }
+    }
+
+    /// <summary>The document through System.Text.Json's writer (the terminal's indented text, and the rare compact case <see cref="CompactJsonWriter"/> leaves to it).</summary>
+    internal static void WriteJsonByRuntime(Stream output, IReadOnlyList<FileFeatureResult> results, FeatureSchema schema, bool indented)
     {
         var names = new JsonEncodedText[schema.Columns.Count];
         for (int i = 0; i < names.Length; i++)
@@ -22,7 +36,6 @@ internal static class FeatureWriter
             names[i] = JsonEncodedText.Encode(schema.Columns[i]);
         }
 
-        var compact = indented ? null : new CompactFeatures(names);
         Span<byte> number = stackalloc byte[ShortestFloat.MaxLength];
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented });
         json.WriteStartArray();
@@ -36,30 +49,23 @@ internal static class FeatureWriter
                 json.WriteNumber("sampleRate", r.SourceSampleRate);
                 json.WriteNumber("durationSeconds", Math.Round(r.DurationSeconds, 6));
                 json.WritePropertyName("features");
-                if (compact is not null && compact.TryFormat(vector.Values, out var fragment))
+                json.WriteStartObject();
+                for (int i = 0; i < vector.Values.Length; i++)
                 {
-                    json.WriteRawValue(fragment, skipInputValidation: true);
-                }
-                else
-                {
-                    json.WriteStartObject();
-                    for (int i = 0; i < vector.Values.Length; i++)
+                    float value = vector.Values[i];
+                    if (float.IsFinite(value))
                     {
-                        float value = vector.Values[i];
-                        if (float.IsFinite(value))
-                        {
-                            // The runtime's text for the number, formatted by ShortestFloat (several times faster).
-                            json.WritePropertyName(names[i]);
-                            json.WriteRawValue(number[..ShortestFloat.Format(value, number)], skipInputValidation: true);
-                        }
-                        else
-                        {
-                            json.WriteNumber(names[i], value); // refused, as JSON has no such number
-                        }
+                        // The runtime's text for the number, formatted by ShortestFloat (several times faster).
+                        json.WritePropertyName(names[i]);
+                        json.WriteRawValue(number[..ShortestFloat.Format(value, number)], skipInputValidation: true);
                     }
-
-                    json.WriteEndObject();
+                    else
+                    {
+                        json.WriteNumber(names[i], value); // refused, as JSON has no such number
+                    }
                 }
+
+                json.WriteEndObject();
             }
             else
             {
@@ -78,11 +84,68 @@ internal static class FeatureWriter
         output.WriteByte((byte)'\n');
     }
 
+    private static bool CompactWriterFits(IReadOnlyList<FileFeatureResult> results, FeatureSchema schema)
+    {
+        if (!CompactJsonWriter.CanWrite(schema.Id) || !schema.Columns.All(CompactJsonWriter.CanWrite))
+        {
+            return false;
+        }
+
+        foreach (var r in results)
+        {
+            if (!CompactJsonWriter.CanWrite(r.Path) || (r.Error is { } error && !CompactJsonWriter.CanWrite(error)))
+            {
+                return false;
+            }
+
+            if (r.Vector is { } vector)
+            {
+                foreach (float value in vector.Values)
+                {
+                    if (!float.IsFinite(value))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static void WriteCompactJson(Stream output, IReadOnlyList<FileFeatureResult> results, FeatureSchema schema)
+    {
+        var features = new CompactFeatures(schema.Columns);
+        var json = new CompactJsonWriter(output);
+        json.StartArray();
+        foreach (var r in results)
+        {
+            json.StartObject();
+            json.String("file", r.Path);
+            if (r.Vector is { } vector)
+            {
+                json.String("schema", schema.Id);
+                json.Number("sampleRate", r.SourceSampleRate);
+                json.Number("durationSeconds", Math.Round(r.DurationSeconds, 6));
+                json.RawValue("features", features.Format(vector.Values));
+            }
+            else
+            {
+                json.String("error", r.Error ?? "");
+            }
+
+            json.EndObject();
+        }
+
+        json.EndArray();
+        json.Flush();
+        output.WriteByte((byte)'\n');
+    }
+
     /// <summary>
-    /// A file's features object as one compact JSON text (<c>{"name":value,...}</c>), written into the writer at once:
-    /// the names' quoted, escaped bytes are laid out once, and per value only the number is formatted. A writer call per
-    /// name and per value cost about as much as the formatting itself (a 720-clip run spent 5 % of its time writing
-    /// JSON). The same text as the writer's compact output, which the CLI tests compare with the indented document.
+    /// A file's features object as one compact JSON text (<c>{"name":value,...}</c>): the names' quoted, escaped bytes
+    /// are laid out once, and per value only the number is formatted. A writer call per name and per value cost about
+    /// as much as the formatting itself (a 720-clip run spent 5 % of its time writing JSON).
     /// </summary>
     private sealed class CompactFeatures
     {
@@ -90,27 +153,26 @@ internal static class FeatureWriter
         private readonly int[] _ends;
         private readonly byte[] _buffer;
 
-        public CompactFeatures(JsonEncodedText[] names)
+        public CompactFeatures(IReadOnlyList<string> columns)
         {
-            _ends = new int[names.Length];
+            _ends = new int[columns.Count];
             var all = new List<byte>();
-            for (int i = 0; i < names.Length; i++)
+            for (int i = 0; i < columns.Count; i++)
             {
                 all.Add((byte)'"');
-                all.AddRange(names[i].EncodedUtf8Bytes);
+                CompactJsonWriter.Escape(columns[i], all);
                 all.Add((byte)'"');
                 all.Add((byte)':');
                 _ends[i] = all.Count;
             }
 
             _names = [.. all];
-            _buffer = new byte[_names.Length + (names.Length * (ShortestFloat.MaxLength + 1)) + 2];
+            _buffer = new byte[_names.Length + (columns.Count * (ShortestFloat.MaxLength + 1)) + 2];
         }
 
-        /// <summary>The object's text; false when a value is not finite (JSON has no such number).</summary>
-        public bool TryFormat(ReadOnlySpan<float> values, out ReadOnlySpan<byte> text)
+        /// <summary>The object's text (every value finite).</summary>
+        public ReadOnlySpan<byte> Format(ReadOnlySpan<float> values)
         {
-            text = default;
             if (values.Length != _ends.Length)
             {
                 throw new ArgumentException("The vector does not match the schema's columns.", nameof(values));
@@ -121,11 +183,6 @@ internal static class FeatureWriter
             buffer[at++] = (byte)'{';
             for (int i = 0; i < values.Length; i++)
             {
-                if (!float.IsFinite(values[i]))
-                {
-                    return false;
-                }
-
                 if (i > 0)
                 {
                     buffer[at++] = (byte)',';
@@ -139,8 +196,7 @@ internal static class FeatureWriter
             }
 
             buffer[at++] = (byte)'}';
-            text = buffer[..at];
-            return true;
+            return buffer[..at];
         }
     }
 

@@ -54,8 +54,8 @@ app.Configure(config =>
         return -1;
     });
     // Only the command the line names, when it names one: Spectre builds its model of every registered command (each
-    // settings type's options, attributes and converters, by reflection) before parsing, which cost about 11 ms of a
-    // features process over one file (7 %; benchmarks/README.md, session 19). Help, a bare `emotionml` and a mistyped
+    // settings type's options, attributes and converters, by reflection) before parsing, which cost about 10 ms of a
+    // features process over one file (6 %; benchmarks/README.md, session 19). Help, a bare `emotionml` and a mistyped
     // command register them all, so they list every command.
     var named = args.Length > 0 ? Array.Find(Commands, c => c.Name == args[0]) : default;
     foreach (var (_, add) in named.Add is null ? Commands : [named])

@@ -6,8 +6,9 @@ namespace EmotionML.Features;
 /// <summary>
 /// SHA-256 (FIPS 180-4) in managed code, for the fingerprints of feature schemas and log-mel settings: a few kilobytes
 /// of text per process. Why not <c>System.Security.Cryptography.SHA256</c>: on Linux it is OpenSSL, and loading and
-/// initialising libssl and libcrypto for this one small digest took 8-11 ms of the <c>features</c> command's start-up
-/// (about a tenth of a one-file run; 1 % of a run over 720 clips) and kept about 5 MB resident. Model bundles still
+/// initialising libssl and libcrypto for this one small digest cost 8 ms of a process's start-up on one machine and
+/// 13 ms of a <c>features</c> run over one file on another (5 % of it; about 1 % of a run over 720 clips), and kept
+/// about 5 MB resident (benchmarks/README.md, sessions 14 and 19). Model bundles still
 /// verify their megabytes of model with the runtime's SHA-256 (OpenSSL is several times faster on that much data).
 /// The digests are the same bytes (a test compares them with the runtime's on inputs of every length around the block
 /// boundaries); nothing here needs a constant-time or hardened implementation, as nothing is secret.

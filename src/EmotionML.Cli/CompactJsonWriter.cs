@@ -74,18 +74,9 @@ internal sealed class CompactJsonWriter
         _needsComma = true;
     }
 
-    /// <summary>"name":value</summary>
-    public void Number(string name, int value)
-    {
-        Name(name);
-        Ensure(11);
-        value.TryFormat(_buffer.AsSpan(_at), out int written, default, CultureInfo.InvariantCulture);
-        _at += written;
-        _needsComma = true;
-    }
-
-    /// <summary>"name":value, the shortest text that reads back as <paramref name="value"/> (finite).</summary>
-    public void Number(string name, double value)
+    /// <summary>"name":value, the runtime's invariant text for it (for a double, the shortest that reads back as it; finite).</summary>
+    public void Number<T>(string name, T value)
+        where T : IUtf8SpanFormattable
     {
         Name(name);
         Ensure(32);

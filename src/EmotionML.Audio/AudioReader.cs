@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EmotionML.Audio;
 
 /// <summary>
@@ -88,6 +90,7 @@ public abstract class AudioReader : IDisposable
     }
 
     /// <summary>Averages interleaved frames into mono.</summary>
+    [MethodImpl(Kernel.Compile)]
     internal static void MixToMono(ReadOnlySpan<float> interleaved, int channels, Span<float> mono)
     {
         if (channels == 1)

@@ -349,6 +349,7 @@ internal static class SpanMath
     private const float Ln10 = 2.302585092994046f;
 
     /// <summary>Whether every value is finite (neither NaN nor infinite).</summary>
+    [MethodImpl(Kernel.Compile)]
     public static bool IsFiniteAll(ReadOnlySpan<float> x)
     {
         int i = 0;

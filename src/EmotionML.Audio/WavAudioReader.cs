@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -248,6 +249,7 @@ internal sealed class WavAudioReader : AudioReader
     /// 16-bit PCM to [-1, 1): v / 32768, sixteen samples at a time where vectors are available (the most common WAV;
     /// multiplying by 2^-15 gives exactly the quotient).
     /// </summary>
+    [MethodImpl(Kernel.Compile)]
     private static void ConvertPcm16(ReadOnlySpan<short> pcm, Span<float> samples)
     {
         const float scale = 1f / 32768f;

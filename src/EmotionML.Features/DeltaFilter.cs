@@ -13,6 +13,7 @@ namespace EmotionML.Features;
 /// </summary>
 internal static class DeltaFilter
 {
+    [MethodImpl(Kernel.Compile)]
     public static FeatureMatrix Apply(FeatureMatrix input, int width, MatrixArena? arena = null)
     {
         int frames = input.Frames;
@@ -83,6 +84,7 @@ internal static class DeltaFilter
         return t;
     }
 
+    [MethodImpl(Kernel.Compile)]
     private static float Slope(ReadOnlySpan<float> x, int start, int count, double den)
     {
         double centre = (count - 1) / 2.0, num = 0;

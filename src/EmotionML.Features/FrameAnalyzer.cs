@@ -143,6 +143,7 @@ internal sealed class FrameAnalyzer
     /// <summary>A zero matrix: from the arena when the caller pools at once, else one the caller owns.</summary>
     private static FeatureMatrix NewMatrix(MatrixArena? arena, int rows, int frames) => arena?.Take(rows, frames) ?? new FeatureMatrix(rows, frames);
 
+    [MethodImpl(Kernel.Compile)]
     private FrameFeatures Analyze(ReadOnlySpan<float> signal, FeatureKinds kinds, AnalysisWorkspace ws, MatrixArena? arena, float[]? melStorage = null)
     {
         var stft = _options.Stft;
@@ -315,6 +316,7 @@ internal sealed class FrameAnalyzer
     }
 
     /// <summary>One frame's values into column <paramref name="t"/> of a row-major matrix.</summary>
+    [MethodImpl(Kernel.Compile)]
     private static void StoreColumn(ReadOnlySpan<float> column, FeatureMatrix matrix, int t)
     {
         var data = matrix.Data.AsSpan(t);
@@ -599,6 +601,7 @@ internal sealed class FrameAnalyzer
     }
 
     /// <summary>Chroma from the kept spectrogram (bins × frames, row-major), each frame scaled to a maximum of one.</summary>
+    [MethodImpl(Kernel.Compile)]
     private FeatureMatrix Chroma(float[] spectrogram, int frames, int bins, double tuning, MatrixArena? arena)
     {
         var bank = ChromaBank(Math.Round(tuning, 9), bins);

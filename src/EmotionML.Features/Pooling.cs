@@ -11,6 +11,7 @@ internal static class Pooling
     /// <summary>The most rows whose statistics are kept on the stack (256 × 48 bytes).</summary>
     private const int MaxStackRows = 256;
 
+    [MethodImpl(Kernel.Compile)]
     public static float[] Pool(FrameFeatures features, FeatureOptions options, int columns)
     {
         var values = new float[columns];
@@ -66,6 +67,7 @@ internal static class Pooling
     /// <summary>Moments of one row, in double precision (optionally over the frames a mask marks).</summary>
     private readonly record struct RowStatistics(double Mean, double Std, double Min, double Max, double Skew, double Kurt)
     {
+        [MethodImpl(Kernel.Compile)]
         public static RowStatistics Of(ReadOnlySpan<float> row, ReadOnlySpan<float> mask, bool shape)
         {
             if (!mask.IsEmpty)
@@ -185,6 +187,7 @@ internal static class Pooling
             return Finish(n, sum, low, high, m2, m3, m4, shape);
         }
 
+        [MethodImpl(Kernel.Compile)]
         private static RowStatistics Finish(double n, double sum, double min, double max, double m2, double m3, double m4, bool shape)
         {
             double mean = sum / n;

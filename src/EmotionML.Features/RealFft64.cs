@@ -250,6 +250,7 @@ internal sealed class RealFft64
     }
 
     /// <summary>The windowed input's N/2-point complex transform, in <c>_zr</c> and <c>_zi</c>.</summary>
+    [MethodImpl(Kernel.Compile)]
     private void Transform(ReadOnlySpan<float> input, ReadOnlySpan<double> window)
     {
         if (input.Length < _n || (!window.IsEmpty && window.Length < _n))

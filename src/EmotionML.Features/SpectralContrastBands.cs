@@ -130,6 +130,7 @@ internal sealed class SpectralContrastBands
     /// within a band, so few values enter the running selection that way). The result does not depend on the order of
     /// reading: the selections are the same values, sorted.
     /// </summary>
+    [MethodImpl(Kernel.Compile)]
     private void SelectExtremes(ReadOnlySpan<float> values, int take, Span<float> low, Span<float> high)
     {
         if (Avx2.IsSupported && take <= Vector256<float>.Count && values.Length >= Vector256<float>.Count

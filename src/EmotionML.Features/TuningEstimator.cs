@@ -195,6 +195,7 @@ internal sealed class TuningEstimator
     }
 
     /// <summary>The k-th smallest value (0-based); reorders the array so that no value before k is larger.</summary>
+    [MethodImpl(Kernel.Compile)]
     private static float Select(Span<float> a, int k)
     {
         int lo = 0, hi = a.Length - 1;

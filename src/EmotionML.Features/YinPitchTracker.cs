@@ -339,6 +339,7 @@ internal sealed class YinPitchTracker
     /// down to its local minimum and refined by a parabola through it and its neighbours: the frequency, or 0 when
     /// there is no dip. Lag t of the frame is <paramref name="norm"/>[t * <paramref name="stride"/> + <paramref name="lane"/>].
     /// </summary>
+    [MethodImpl(Kernel.Compile)]
     private float Search(ReadOnlySpan<double> norm, int stride, int lane)
     {
         double best = double.MaxValue;

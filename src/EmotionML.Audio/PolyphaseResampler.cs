@@ -149,8 +149,10 @@ public sealed class PolyphaseResampler
 
         if (kMin == 0 && kMax == _phases[p].Length - 1)
         {
-            // Interior output: every tap meets a sample; one SIMD dot product over x[j0-kMax .. j0].
-            return System.Numerics.Tensors.TensorPrimitives.Dot(_reversed[p], x.Slice((int)(j0 - kMax - xStart), (int)kMax + 1));
+            // Interior output: every tap meets a sample; one SIMD dot product over x[j0-kMax .. j0], in SpanMath's fixed
+            // order: the same samples on every machine and wherever the span sits in memory (TensorPrimitives' order
+            // follows the vector width and the alignment, which differ between the whole-clip and streaming paths).
+            return SpanMath.Dot(_reversed[p], x.Slice((int)(j0 - kMax - xStart), (int)kMax + 1));
         }
 
         var phase = _phases[p];

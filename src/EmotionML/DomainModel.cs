@@ -1,3 +1,4 @@
+using EmotionML.Audio;
 using System.Buffers.Binary;
 
 namespace EmotionML;
@@ -179,12 +180,14 @@ public sealed class DomainModel
         }
 
         // zᵀ P z = Σ_i z_i (P_ii z_i + Σ_{j>i} (P_ij + P_ji) z_j): one SIMD dot product per row of the upper triangle
-        // (p²/2 multiply-adds: about 0.03 ms for 469 columns).
+        // (p²/2 multiply-adds: about 0.03 ms for 469 columns), in SpanMath's fixed order: the same distance on every
+        // machine (TensorPrimitives' order follows the vector width and the span's alignment), and code an app's JIT
+        // compiles optimised at once (TensorPrimitives' generic Dot ran unoptimised for hundreds of predictions).
         double q = 0;
         for (int i = 0, offset = 0; i < p; i++)
         {
             int length = p - 1 - i;
-            double row = z[i] * (double)_diagonal[i] + System.Numerics.Tensors.TensorPrimitives.Dot(_upper.AsSpan(offset, length), z[(i + 1)..]);
+            double row = z[i] * (double)_diagonal[i] + SpanMath.Dot(_upper.AsSpan(offset, length), z[(i + 1)..]);
             q += z[i] * row;
             offset += length;
         }

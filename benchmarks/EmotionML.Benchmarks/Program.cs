@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- --filter '*'
 // dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- segments-memory 60 [model]
 // dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- tree-bundle trees.emlmodel
+// dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- onnx-floor [crops]
 // taskset -c 0 dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- predict-ratio [rounds]
 // dotnet run -c Release --project benchmarks/EmotionML.Benchmarks -- load-check 1000 16 [url]
 if (args.Length > 0 && args[0] == "load-check")
@@ -17,6 +18,12 @@ if (args.Length > 0 && args[0] == "load-check")
 if (args.Length > 0 && args[0] == "segments-memory")
 {
     EmotionML.Benchmarks.SegmentsMemory.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60, args.Length > 2 ? args[2] : null);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "onnx-floor")
+{
+    EmotionML.Benchmarks.OnnxFloor.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 300);
     return;
 }
 

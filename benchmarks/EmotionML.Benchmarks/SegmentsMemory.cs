@@ -58,5 +58,6 @@ public static class SegmentsMemory
         process.Refresh();
         Console.WriteLine($"{(modelPath is null ? "default model" : Path.GetFileName(modelPath))} ({(engine.Model.Cnn is null ? "trees" : "with a CNN")}): {minutes} min of audio ({new FileInfo(path).Length / 1e6:F0} MB WAV): {count} segments in {watch.Elapsed.TotalSeconds:F1} s; working set after loading the engine {baseline / 1e6:F0} MB (peak so far {peakBefore / 1e6:F0} MB), peak working set at the end {process.PeakWorkingSet64 / 1e6:F0} MB; managed heap {GC.GetTotalMemory(false) / 1e6:F0} MB");
         File.Delete(path);
+        WorkingSetMap.Print();
     }
 }

@@ -359,6 +359,9 @@ public sealed class CnnModel : IDisposable
             IntraOpNumThreads = 1,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            // ONNX Runtime's memory pattern plans one buffer for a run's activations and keeps it between runs;
+            // without it the arena serves each tensor. Same scores, same speed here, 5 MB less resident.
+            EnableMemoryPattern = false,
         };
         InferenceSession? session = null;
         try

@@ -20,7 +20,7 @@ internal static class ConsoleOutput
     {
         if (Console.IsOutputRedirected)
         {
-            // Spectre's own standard-output console (AnsiConsole.Console, which its help and errors use too) is
+            // Spectre's own standard-output console (AnsiConsole.Console, which the commands' tables use) is
             // created on first use; the width is set then.
             AnsiConsole.Console = new DeferredConsole(() => Create(Console.Out, redirected: true));
         }

@@ -3,7 +3,6 @@ using EmotionML.Training.Cnn;
 using EmotionML.Training.Evaluation;
 using EmotionML.Training.Reports;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EmotionML.Cli;
 
@@ -12,10 +11,10 @@ namespace EmotionML.Cli;
 /// When the corpus' labels differ from the model's, both are mapped into the common label set and the classes that
 /// cannot be compared are named; speaker-normalised models are scored with enrolment profiles (<c>--enrol</c>).
 /// </summary>
-public sealed class EvaluateCommand : Command<EvaluateSettings>
+public static class EvaluateCommand
 {
-    /// <inheritdoc />
-    public override int Execute(CommandContext context, EvaluateSettings settings, CancellationToken cancellationToken)
+    /// <summary>Runs the command; returns the process' exit code.</summary>
+    public static int Execute(EvaluateSettings settings, CancellationToken cancellationToken)
     {
         var err = ConsoleOutput.Errors;
         EmotionModel model;

@@ -1,7 +1,6 @@
 using EmotionML;
 using EmotionML.Features;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EmotionML.Cli;
 
@@ -10,7 +9,7 @@ namespace EmotionML.Cli;
 /// error entry and a non-zero exit code at the end; the others are still processed. A progress bar is shown on
 /// an interactive terminal (on standard error), nothing extra when output is redirected.
 /// </summary>
-public sealed class FeaturesCommand : Command<FeaturesSettings>
+public static class FeaturesCommand
 {
     /// <summary>Exit code when every file was read.</summary>
     public const int Success = 0;
@@ -21,8 +20,8 @@ public sealed class FeaturesCommand : Command<FeaturesSettings>
     /// <summary>Exit code when the inputs name no file at all.</summary>
     public const int NoInput = 2;
 
-    /// <inheritdoc />
-    public override int Execute(CommandContext context, FeaturesSettings settings, CancellationToken cancellationToken)
+    /// <summary>Runs the command; returns the process' exit code.</summary>
+    public static int Execute(FeaturesSettings settings, CancellationToken cancellationToken)
     {
         var (files, missing) = InputExpander.ExpandAndReport(settings.Inputs);
         if (files.Count == 0)

@@ -1,24 +1,27 @@
-using System.ComponentModel;
 using System.Globalization;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EmotionML.Cli;
 
 /// <summary><c>emotionml info [MODEL]</c>: what a bundle holds (the default model's without one).</summary>
-public sealed class InfoCommand : Command<InfoCommand.Settings>
+public static class InfoCommand
 {
     /// <summary>Arguments.</summary>
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ICommandSettings
     {
         /// <summary>The bundle, or null for the default model.</summary>
-        [CommandArgument(0, "[model]")]
-        [Description("A model bundle (default: the model embedded in EmotionML, which predict uses without --model)")]
         public string? Model { get; set; }
+
+        /// <summary>The command line's options for these settings.</summary>
+        internal static CommandDefinition<Settings> Define(string name, string description) => new CommandDefinition<Settings>(name, description)
+            .OptionalArgument("model", "A model bundle (default: the model embedded in EmotionML, which predict uses without --model)", (s, v) => s.Model = v);
+
+        /// <inheritdoc />
+        public string? Validate() => null;
     }
 
-    /// <inheritdoc />
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    /// <summary>Runs the command; returns the process' exit code.</summary>
+    public static int Execute(Settings settings, CancellationToken cancellationToken)
     {
         ModelBundle bundle;
         try

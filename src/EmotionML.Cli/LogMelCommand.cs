@@ -1,8 +1,6 @@
-using System.ComponentModel;
 using EmotionML.Features;
 using EmotionML.Training.Cnn;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EmotionML.Cli;
 
@@ -10,36 +8,34 @@ namespace EmotionML.Cli;
 public sealed class LogMelSettings : CorpusSettings
 {
     /// <summary>The .npz to write.</summary>
-    [CommandOption("-o|--out <FILE>")]
-    [Description("The .npz to write (atomically): log-mel tensors, labels, speakers, paths and the settings' fingerprint")]
     public string Out { get; set; } = "";
 
     /// <summary>Mel bands.</summary>
-    [CommandOption("--mel-bands <N>")]
-    [Description("Mel bands (default 64)")]
-    [DefaultValue(64)]
     public int MelBands { get; set; } = 64;
 
     /// <summary>Write float32 instead of float16.</summary>
-    [CommandOption("--float32")]
-    [Description("Store float32 values (default float16: half the size, about 0.01 dB rounding)")]
     public bool Float32 { get; set; }
 
+    /// <summary>The command line's options for these settings.</summary>
+    internal static CommandDefinition<LogMelSettings> Define(string name, string description) => Define<LogMelSettings>(name, description)
+        .Option<string>("-o|--out", "FILE", "The .npz to write (atomically): log-mel tensors, labels, speakers, paths and the settings' fingerprint", (s, v) => s.Out = v)
+        .Option<int>("--mel-bands", "N", "Mel bands (default 64)", (s, v) => s.MelBands = v)
+        .Flag("--float32", "Store float32 values (default float16: half the size, about 0.01 dB rounding)", (s, v) => s.Float32 = v);
+
     /// <inheritdoc />
-    public override ValidationResult Validate()
+    public override string? Validate()
     {
-        var baseResult = base.Validate();
-        if (!baseResult.Successful)
+        if (base.Validate() is { } error)
         {
-            return baseResult;
+            return error;
         }
 
         if (string.IsNullOrWhiteSpace(Out))
         {
-            return ValidationResult.Error("--out FILE.npz is required.");
+            return "--out FILE.npz is required.";
         }
 
-        return MelBands is < 8 or > 256 ? ValidationResult.Error("--mel-bands must be between 8 and 256.") : ValidationResult.Success();
+        return MelBands is < 8 or > 256 ? "--mel-bands must be between 8 and 256." : null;
     }
 }
 
@@ -47,10 +43,10 @@ public sealed class LogMelSettings : CorpusSettings
 /// <c>emotionml logmel</c>: exports a labelled corpus as log-mel tensors (.npz) for the Python CNN trainer
 /// (<c>scripts/cnn/train_cnn.py</c>), computed by the code the engine runs at prediction time.
 /// </summary>
-public sealed class LogMelCommand : Command<LogMelSettings>
+public static class LogMelCommand
 {
-    /// <inheritdoc />
-    public override int Execute(CommandContext context, LogMelSettings settings, CancellationToken cancellationToken)
+    /// <summary>Runs the command; returns the process' exit code.</summary>
+    public static int Execute(LogMelSettings settings, CancellationToken cancellationToken)
     {
         var err = ConsoleOutput.Errors;
         var corpus = CorpusLoader.Read(settings);

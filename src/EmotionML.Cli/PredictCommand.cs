@@ -1,7 +1,6 @@
 using System.Globalization;
 using EmotionML.Audio;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EmotionML.Cli;
 
@@ -9,10 +8,10 @@ namespace EmotionML.Cli;
 /// <c>emotionml predict</c>: the emotion of each file with the default model or a bundle. One clear message per
 /// bad file while the others still run; exit code 1 when any file failed, 2 when nothing could run.
 /// </summary>
-public sealed class PredictCommand : Command<PredictSettings>
+public static class PredictCommand
 {
-    /// <inheritdoc />
-    public override int Execute(CommandContext context, PredictSettings settings, CancellationToken cancellationToken)
+    /// <summary>Runs the command; returns the process' exit code.</summary>
+    public static int Execute(PredictSettings settings, CancellationToken cancellationToken)
     {
         var (files, missing) = InputExpander.ExpandAndReport(settings.Inputs);
         if (files.Count == 0)

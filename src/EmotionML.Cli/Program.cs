@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
 using EmotionML.Cli;
 using Spectre.Console;
-using Spectre.Console.Cli;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 
 ConsoleOutput.Configure();
 
@@ -25,75 +27,111 @@ using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context
     }
 });
 
-var app = new CommandApp();
-app.Configure(config =>
+return await ToolCommands.RunAsync(args, cancel.Token).ConfigureAwait(false);
+
+/// <summary>The tool's commands, and the parse and run of a command line.</summary>
+internal static class ToolCommands
 {
-    config.SetApplicationName("emotionml");
-    config.SetExceptionHandler((exception, _) =>
+    /// <summary>Every command: its name, description, examples for its help, and how its definition is built.</summary>
+    private static readonly (string Name, string Description, string[] Examples, Func<string, string, Command> Create)[] Commands =
+    [
+        ("predict", "Recognise the emotion in each audio file with the default model or a model bundle.",
+            ["predict data/samples/ravdess-angry-actor12.wav", "predict clips/ --model my.emlmodel --format json"],
+            (name, description) => PredictSettings.Define(name, description).Runs(PredictCommand.Execute)),
+        ("features", "Extract a named, pooled feature vector from each audio file (librosa-conformant MFCC, chroma, mel, contrast, spectral shape, F0).",
+            ["features data/samples/ravdess-angry-actor12.wav", "features clips/ --format csv --out features.csv --threads 2"],
+            (name, description) => FeaturesSettings.Define(name, description).Runs(FeaturesCommand.Execute)),
+        ("logmel", "Export a labelled corpus as log-mel tensors (.npz) for the Python CNN trainer (scripts/cnn/train_cnn.py).",
+            ["logmel --data ../shared/data/ravdess --out ravdess-logmel.npz"],
+            (name, description) => LogMelSettings.Define(name, description).Runs(LogMelCommand.Execute)),
+        ("train", "Search ML.NET trainers with speaker-grouped cross-validation under a time budget; write the best as a model bundle with its report.",
+            ["train --data ../shared/data/ravdess --time 600 --out artifacts/models/ravdess.emlmodel"],
+            (name, description) => TrainSettings.Define(name, description).Runs(TrainCommand.Execute)),
+        ("evaluate", "Evaluate a model bundle on a labelled corpus (held-out speakers): accuracy, F1, per-class scores, confusion matrix.",
+            ["evaluate --model artifacts/models/ravdess.emlmodel --data ../shared/data/emodb --format json"],
+            (name, description) => EvaluateSettings.Define(name, description).Runs(EvaluateCommand.Execute)),
+        ("serve", "Serve a web page (upload or record speech, see its emotions) and a JSON API with an OpenAPI UI at /docs.",
+            ["serve", "serve --model artifacts/models/ravdess.emlmodel --urls http://127.0.0.1:5080"],
+            (name, description) => ServeCommand.Settings.Define(name, description).Runs(ServeCommand.ExecuteAsync)),
+        ("info", "Show a model bundle's labels, metrics, feature schema and training data.",
+            ["info artifacts/models/ravdess.emlmodel"],
+            (name, description) => InfoCommand.Settings.Define(name, description).Runs(InfoCommand.Execute)),
+    ];
+
+    /// <summary>Parses the command line and runs the command it names; returns the process' exit code.</summary>
+    internal static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        if (exception is OperationCanceledException)
+        // The root is a plain command named as the tool is installed (a RootCommand takes the executable's name:
+        // EmotionML.Cli under `dotnet run`), with help on every command and --version.
+        var root = new Command("emotionml", "Recognise emotion in speech: predict with the built-in model or your own, extract librosa-conformant features, train and evaluate with speaker-independent validation, serve a web page.");
+        var help = new HelpOption { Recursive = true };
+        help.Action = new HelpWithExamples((HelpAction)help.Action!, Commands.ToDictionary(c => c.Name, c => c.Examples));
+        root.Options.Add(help);
+        root.Options.Add(new VersionOption());
+
+        // Only the command the line names, when it names one: each definition builds its options and their parsers
+        // (53 in all). Help, a bare `emotionml` and a mistyped command get them all, so they list (or suggest) every
+        // command.
+        int named = args.Length > 0 ? Array.FindIndex(Commands, c => c.Name == args[0]) : -1;
+        foreach (var (name, description, _, create) in named >= 0 ? [Commands[named]] : Commands)
+        {
+            root.Subcommands.Add(create(name, description));
+        }
+
+        // No response files: an argument that starts with '@' is a file name here (clips/@home.wav), not a list of
+        // arguments to read.
+        var parse = root.Parse(args.Length == 0 ? ["--help"] : args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Action is ParseErrorAction errors)
+        {
+            // The errors, without the whole help text after them, and suggestions for a mistyped command or option
+            // (not for a stray value: 'b' would get "did you mean -h").
+            errors.ShowHelp = false;
+            errors.ShowTypoCorrections = named < 0 || parse.UnmatchedTokens.All(t => t.StartsWith('-'));
+        }
+
+        try
+        {
+            // Exceptions are ours to report, and Ctrl+C is the SIGINT registration's (it cancels cancellationToken).
+            // A parse error's messages and suggestions go to standard error, as every other error does.
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            if (parse.Errors.Count > 0)
+            {
+                invocation.Output = Console.Error;
+            }
+
+            return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
         {
             ConsoleOutput.Errors.MarkupLine("[yellow]cancelled:[/] nothing was written.");
-            return 130;
+            return CommandExit.Cancelled;
         }
-
-        if (exception is CommandAppException { Pretty: { } pretty })
+        catch (Exception ex)
         {
-            ConsoleOutput.Errors.Write(InputArguments.AsTyped(pretty));
+            ConsoleOutput.Errors.WriteException(ex, ExceptionFormats.ShortenEverything);
+            return CommandExit.Failed;
         }
-        else if (exception is CommandRuntimeException)
-        {
-            // A setting that failed validation: its message says what to change; a stack trace would bury it.
-            ConsoleOutput.Errors.MarkupLineInterpolated($"[red]error:[/] {exception.Message}");
-        }
-        else
-        {
-            ConsoleOutput.Errors.WriteException(exception, ExceptionFormats.ShortenEverything);
-        }
-
-        return -1;
-    });
-    // Only the command the line names, when it names one: Spectre builds its model of every registered command (each
-    // settings type's options, attributes and converters, by reflection) before parsing, which cost about 10 ms of a
-    // features process over one file (6 %; benchmarks/README.md, session 19). Help, a bare `emotionml` and a mistyped
-    // command register them all, so they list every command.
-    var named = args.Length > 0 ? Array.Find(Commands, c => c.Name == args[0]) : default;
-    foreach (var (_, add) in named.Add is null ? Commands : [named])
-    {
-        add(config);
     }
-});
-return app.Run(InputArguments.Pack(args), cancel.Token);
 
-/// <summary>The tool's entry point and its commands.</summary>
-internal static partial class Program
-{
-    /// <summary>Every command: its name and how it is registered (description, examples).</summary>
-    private static readonly (string Name, Action<IConfigurator> Add)[] Commands =
-    [
-        ("predict", c => c.AddCommand<PredictCommand>("predict")
-            .WithDescription("Recognise the emotion in each audio file with the default model or a model bundle.")
-            .WithExample("predict", "data/samples/ravdess-angry-actor12.wav")
-            .WithExample("predict", "clips/", "--model", "my.emlmodel", "--format", "json")),
-        ("features", c => c.AddCommand<FeaturesCommand>("features")
-            .WithDescription("Extract a named, pooled feature vector from each audio file (librosa-conformant MFCC, chroma, mel, contrast, spectral shape, F0).")
-            .WithExample("features", "data/samples/ravdess-angry-actor12.wav")
-            .WithExample("features", "clips/", "--format", "csv", "--out", "features.csv", "--threads", "2")),
-        ("logmel", c => c.AddCommand<LogMelCommand>("logmel")
-            .WithDescription("Export a labelled corpus as log-mel tensors (.npz) for the Python CNN trainer (scripts/cnn/train_cnn.py).")
-            .WithExample("logmel", "--data", "../shared/data/ravdess", "--out", "ravdess-logmel.npz")),
-        ("train", c => c.AddCommand<TrainCommand>("train")
-            .WithDescription("Search ML.NET trainers with speaker-grouped cross-validation under a time budget; write the best as a model bundle with its report.")
-            .WithExample("train", "--data", "../shared/data/ravdess", "--time", "600", "--out", "artifacts/models/ravdess.emlmodel")),
-        ("evaluate", c => c.AddCommand<EvaluateCommand>("evaluate")
-            .WithDescription("Evaluate a model bundle on a labelled corpus (held-out speakers): accuracy, F1, per-class scores, confusion matrix.")
-            .WithExample("evaluate", "--model", "artifacts/models/ravdess.emlmodel", "--data", "../shared/data/emodb", "--format", "json")),
-        ("serve", c => c.AddCommand<ServeCommand>("serve")
-            .WithDescription("Serve a web page (upload or record speech, see its emotions) and a JSON API with an OpenAPI UI at /docs.")
-            .WithExample("serve")
-            .WithExample("serve", "--model", "artifacts/models/ravdess.emlmodel", "--urls", "http://127.0.0.1:5080")),
-        ("info", c => c.AddCommand<InfoCommand>("info")
-            .WithDescription("Show a model bundle's labels, metrics, feature schema and training data.")
-            .WithExample("info", "artifacts/models/ravdess.emlmodel")),
-    ];
+    /// <summary>System.CommandLine's help, then the command's examples.</summary>
+    private sealed class HelpWithExamples(HelpAction help, Dictionary<string, string[]> examples) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            int code = help.Invoke(parseResult);
+            if (examples.TryGetValue(parseResult.CommandResult.Command.Name, out var lines))
+            {
+                var output = parseResult.InvocationConfiguration.Output;
+                output.WriteLine("Examples:");
+                foreach (var line in lines)
+                {
+                    output.WriteLine($"  emotionml {line}");
+                }
+
+                output.WriteLine();
+            }
+
+            return code;
+        }
+    }
 }

@@ -8,7 +8,6 @@ using EmotionML.Training.Data;
 using EmotionML.Training.Evaluation;
 using EmotionML.Training.Reports;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EmotionML.Cli;
 
@@ -18,10 +17,10 @@ namespace EmotionML.Cli;
 /// bundle and its report. A first Ctrl+C ends the search (or skips what remains of the nested evaluation), refits
 /// the best candidate so far and saves it; a second aborts with nothing written.
 /// </summary>
-public sealed class TrainCommand : Command<TrainSettings>
+public static class TrainCommand
 {
-    /// <inheritdoc />
-    public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
+    /// <summary>Runs the command; returns the process' exit code.</summary>
+    public static int Execute(TrainSettings settings, CancellationToken cancellationToken)
     {
         var err = ConsoleOutput.Errors;
         var features = FeatureOptions.Default;

@@ -111,8 +111,7 @@ public sealed class FeaturesCommandTests : IDisposable
     [Fact]
     public void Thousands_of_inputs_reach_the_command_intact_and_in_order()
     {
-        // As a shell hands over an expanded glob: the names travel to Spectre.Console.Cli packed into one argument
-        // (InputArguments), and every one must come back as given, spaces and all.
+        // As a shell hands over an expanded glob: every name must reach the command as given, spaces and all.
         var missing = Enumerable.Range(0, 3000).Select(i => Path.Combine(_temp, $"no clip {i:D4} ü.wav")).ToArray();
         var output = Path.Combine(_temp, "many.json");
         var (exit, stdout, stderr) = CliRunner.Run(["features", Sample("ravdess-neutral-actor01.wav"), .. missing, "--out", output, "--threads", "1"]);

@@ -1,8 +1,8 @@
 namespace EmotionML.Cli.Tests;
 
 /// <summary>
-/// Every command's help renders (option descriptions are Spectre.Console markup, where a bracket is a style), and a
-/// setting that fails validation is one error line, not a stack trace.
+/// Every command's help renders with its options and examples, a mistyped command gets a suggestion, and a setting
+/// that fails validation is one error line, not a stack trace.
 /// </summary>
 public sealed class HelpTests
 {
@@ -18,8 +18,9 @@ public sealed class HelpTests
     {
         var (code, stdout, stderr) = CliRunner.Run(command, "--help");
         Assert.True(code == 0, $"exit code {code}: {stderr}{stdout}");
-        Assert.Contains("OPTIONS:", stdout);
+        Assert.Contains("Options:", stdout);
         Assert.Contains("--help", stdout);
+        Assert.Contains($"Examples:{Environment.NewLine}  emotionml {command}", stdout);
         Assert.DoesNotContain("Exception", stdout + stderr);
     }
 
@@ -31,12 +32,14 @@ public sealed class HelpTests
         Assert.Equal(0, code);
         foreach (var command in new[] { "predict", "features", "logmel", "train", "evaluate", "serve", "info" })
         {
-            Assert.Contains($"    {command} ", stdout, StringComparison.Ordinal);
+            Assert.Contains($"{Environment.NewLine}  {command} ", stdout, StringComparison.Ordinal);
         }
 
-        var (typo, _, stderr) = CliRunner.Run("featurs", "a.wav");
+        var (typo, typoOut, stderr) = CliRunner.Run("featurs", "a.wav");
         Assert.NotEqual(0, typo);
-        Assert.Contains("Did you mean 'features'?", stderr, StringComparison.Ordinal);
+        Assert.Contains("'featurs' was not matched. Did you mean one of the following?", stderr, StringComparison.Ordinal);
+        Assert.Contains("\nfeatures\n", stderr.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Equal("", typoOut);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class PredictSettings : ICommandSettings
         .Flag("-s|--segments", "Also predict a timeline over 3 s windows every 1.5 s, skipping silence (long recordings are read incrementally)", (s, v) => s.Segments = v)
         .Option<double>("--min-confidence", "P", "Mark (never hide) predictions whose calibrated confidence is below P (0-1; default 0: none) in the table, and as \"lowConfidence\": true in JSON", (s, v) => s.MinConfidence = v)
         .Option<int>("-t|--threads", "N", "Files predicted at once (default: one per core)", (s, v) => s.Threads = v)
-        .Option<int>("--cnn-crops", "N", "For a model with a CNN: crops per clip it scores and averages (1-32; default: the count the model was evaluated with, 3 for the default model). 1 is faster, slightly less accurate", (s, v) => s.CnnCrops = v);
+        .Option<int>("--cnn-crops", "N", "For a model with a CNN: crops per clip it scores and averages (1-32; default: the count the model was evaluated with, 1 for the default model). Fewer is faster and slightly less accurate", (s, v) => s.CnnCrops = v);
 
     /// <inheritdoc />
     public string? Validate()

@@ -16,9 +16,9 @@ public sealed record EngineOptions
 
     /// <summary>
     /// For a model with a CNN: how many evenly spaced 256-frame crops of a clip it scores and averages (1 to <see cref="CnnModel.MaxTestCrops"/>).
-    /// Null (the default) uses the count the model was evaluated and calibrated with (3 for the default model).
-    /// One crop makes the CNN part about three times cheaper at a small cost in accuracy; see the README's speed
-    /// and accuracy figures. Ignored by tree models (but still checked).
+    /// Null (the default) uses the count the model was evaluated and calibrated with (1 for the default model).
+    /// The CNN's time grows with the count (three crops cost about three times one) for a small change in accuracy;
+    /// see the README's speed and accuracy figures. Ignored by tree models (but still checked).
     /// </summary>
     public int? CnnTestCrops { get; init; }
 }

@@ -61,7 +61,7 @@ internal sealed class CommandDefinition<TSettings>
             {
                 if (token.Value.Length > 1 && token.Value[0] == '-')
                 {
-                    result.AddError($"Unknown option '{token.Value}' (see {Command.Name} --help).");
+                    result.AddError($"Unknown option '{token.Value}' (see {Command.Name} --help; a file whose name starts with '-' is ./{token.Value}).");
                     return;
                 }
             }

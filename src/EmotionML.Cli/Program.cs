@@ -1,9 +1,9 @@
-using System.Runtime.InteropServices;
-using EmotionML.Cli;
-using Spectre.Console;
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.Runtime.InteropServices;
+using EmotionML.Cli;
+using Spectre.Console;
 
 ConsoleOutput.Configure();
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Spectre.Console;
 
 namespace EmotionML.Cli;
@@ -23,6 +24,7 @@ internal sealed class CommandDefinition<TSettings>
     where TSettings : ICommandSettings, new()
 {
     private readonly List<Action<ParseResult, TSettings>> _binders = [];
+    private Argument<string[]>? _inputs;
 
     /// <summary>A command named <paramref name="name"/>.</summary>
     public CommandDefinition(string name, string description) => Command = new Command(name, description);
@@ -51,23 +53,14 @@ internal sealed class CommandDefinition<TSettings>
 
     /// <summary>
     /// The command's inputs: any number of values before, between or after the options. A value that starts with '-'
-    /// is an option this command does not have, and an error (as it would be without the inputs).
+    /// is an option this command does not have, and an error (as it would be without the inputs), unless it follows
+    /// <c>--</c>, which makes everything after it an input.
     /// </summary>
     public CommandDefinition<TSettings> Inputs(string name, string description, Action<TSettings, string[]> set)
     {
         var argument = new Argument<string[]>(name) { Description = description, Arity = ArgumentArity.ZeroOrMore };
-        argument.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (token.Value.Length > 1 && token.Value[0] == '-')
-                {
-                    result.AddError($"Unknown option '{token.Value}' (see {Command.Name} --help; a file whose name starts with '-' is ./{token.Value}).");
-                    return;
-                }
-            }
-        });
         Command.Arguments.Add(argument);
+        _inputs = argument;
         _binders.Add((parse, settings) => set(settings, parse.GetValue(argument) ?? []));
         return this;
     }
@@ -92,7 +85,7 @@ internal sealed class CommandDefinition<TSettings>
                 bind(parse, settings);
             }
 
-            if (settings.Validate() is { } error)
+            if ((UnknownOptionAmongInputs(parse) ?? settings.Validate()) is { } error)
             {
                 ConsoleOutput.Errors.MarkupLineInterpolated($"[red]error:[/] {error}");
                 return Task.FromResult(CommandExit.InvalidSettings);
@@ -105,6 +98,48 @@ internal sealed class CommandDefinition<TSettings>
 
     /// <summary>What the command does with valid settings, synchronously.</summary>
     public Command Runs(Func<TSettings, CancellationToken, int> run) => Runs((settings, cancellationToken) => Task.FromResult(run(settings, cancellationToken)));
+
+    /// <summary>An input that looks like an option and does not follow <c>--</c>: the error that names it.</summary>
+    private string? UnknownOptionAmongInputs(ParseResult parse)
+    {
+        if (_inputs is null || parse.GetResult(_inputs) is not { } inputs)
+        {
+            return null;
+        }
+
+        int doubleDash = parse.Tokens.Count;
+        for (int i = 0; i < parse.Tokens.Count; i++)
+        {
+            if (parse.Tokens[i].Type == TokenType.DoubleDash)
+            {
+                doubleDash = i;
+                break;
+            }
+        }
+
+        foreach (var token in inputs.Tokens)
+        {
+            if (token.Value.Length > 1 && token.Value[0] == '-' && !IsAfter(parse.Tokens, doubleDash, token))
+            {
+                return $"Unknown option '{token.Value}' (see {Command.Name} --help; for a file whose name starts with '-', write ./{token.Value} or put it after --).";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsAfter(IReadOnlyList<Token> tokens, int start, Token token)
+    {
+        for (int i = start + 1; i < tokens.Count; i++)
+        {
+            if (ReferenceEquals(tokens[i], token))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static Option<T> NewOption<T>(string names, string description)
     {

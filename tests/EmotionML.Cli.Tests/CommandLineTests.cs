@@ -17,6 +17,17 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void After_a_double_dash_every_argument_is_an_input()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("features", "--threads", "1", "--", "-no-such-clip.wav", "--format");
+        Assert.Equal(2, code); // no file at all: both are looked up as files
+        Assert.Equal("", stdout);
+        Assert.Contains("no such file, folder or match: -no-such-clip.wav", stderr, StringComparison.Ordinal);
+        Assert.Contains("no such file, folder or match: --format", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unknown option", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_input_that_starts_with_an_at_sign_is_a_file_name_not_a_response_file()
     {
         // A response file would be read for more arguments; here the name is looked up as a file and reported missing.

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -12,7 +13,7 @@ namespace EmotionML.Audio;
 /// operation on its first clip (about 2 ms each; the first contrast computation, with five such operations, took 40 ms
 /// of CPU). These loops are precompiled. Every result is the same bit for bit: each element is one IEEE operation
 /// (rounded once, as <c>TensorPrimitives</c> does it), and a minimum or maximum does not depend on the order of reading.
-/// <see cref="Log10"/> gives <c>TensorPrimitives.Log10</c>'s values bit for bit. <see cref="Sum"/> and <see cref="Dot"/>
+/// The two <c>Log10</c> overloads give <c>TensorPrimitives.Log10</c>'s values bit for bit. <see cref="Sum"/> and <see cref="Dot"/>
 /// add in one fixed order on every machine, which <c>TensorPrimitives</c>' do not (their order depends on the vector
 /// width, AVX-512 or AVX2, and on the span's alignment in memory): the same features on every machine.
 /// </summary>
@@ -287,8 +288,21 @@ internal static class SpanMath
     /// method is not precompiled either (it passes vectors to the runtime's generic logarithm, which crossgen2 refuses
     /// across assemblies), but it and that logarithm are two methods to compile instead of TensorPrimitives' many.
     /// </summary>
+    public static void Log10(ReadOnlySpan<float> x, Span<float> destination) => Log10Core(x, destination);
+
+    /// <summary>
+    /// destination[i] = log10(x[i]) in double precision, <c>TensorPrimitives.Log10</c>'s values bit for bit (a span
+    /// shorter than two values takes <see cref="Math.Log10(double)"/>). Ours for the log-mel spectrogram's decibels:
+    /// an app that JIT-compiles the library ran TensorPrimitives' generic loop unoptimised, calling the runtime's
+    /// vector logarithm through its precompiled fallback, for its first 250 or so predictions when it had one core
+    /// (a blended prediction 18 instead of 11 ms; benchmarks/README.md, session 20); this one is compiled optimised at
+    /// its first call.
+    /// </summary>
+    public static void Log10(ReadOnlySpan<double> x, Span<double> destination) => Log10Core(x, destination);
+
     [MethodImpl(Kernel.Compile)]
-    public static void Log10(ReadOnlySpan<float> x, Span<float> destination)
+    private static void Log10Core<T>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (destination.Length < x.Length)
         {
@@ -296,59 +310,75 @@ internal static class SpanMath
         }
 
         int n = x.Length;
-        if (!Vector128.IsHardwareAccelerated || n < Vector128<float>.Count)
+        if (!Vector128.IsHardwareAccelerated || n < Vector128<T>.Count)
         {
             for (int k = 0; k < n; k++)
             {
-                destination[k] = MathF.Log10(x[k]);
+                destination[k] = T.Log10(x[k]);
             }
 
             return;
         }
 
-        ref float x0 = ref MemoryMarshal.GetReference(x);
-        ref float d0 = ref MemoryMarshal.GetReference(destination);
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        // TensorPrimitives' constant: ln 10 as a double, rounded to T.
+        var ln10 = T.CreateTruncating(2.302585092994046);
+        ref T x0 = ref MemoryMarshal.GetReference(x);
+        ref T d0 = ref MemoryMarshal.GetReference(destination);
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
         {
-            var ln10 = Vector512.Create(Ln10);
-            int last = n - Vector512<float>.Count;
+            var divisor = Vector512.Create(ln10);
+            int last = n - Vector512<T>.Count;
             var end = Vector512.LoadUnsafe(ref x0, (nuint)last);
-            for (int i = 0; i < last; i += Vector512<float>.Count)
+            for (int i = 0; i < last; i += Vector512<T>.Count)
             {
-                (Vector512.Log(Vector512.LoadUnsafe(ref x0, (nuint)i)) / ln10).StoreUnsafe(ref d0, (nuint)i);
+                (Log(Vector512.LoadUnsafe(ref x0, (nuint)i)) / divisor).StoreUnsafe(ref d0, (nuint)i);
             }
 
-            (Vector512.Log(end) / ln10).StoreUnsafe(ref d0, (nuint)last);
+            (Log(end) / divisor).StoreUnsafe(ref d0, (nuint)last);
         }
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
         {
-            var ln10 = Vector256.Create(Ln10);
-            int last = n - Vector256<float>.Count;
+            var divisor = Vector256.Create(ln10);
+            int last = n - Vector256<T>.Count;
             var end = Vector256.LoadUnsafe(ref x0, (nuint)last);
-            for (int i = 0; i < last; i += Vector256<float>.Count)
+            for (int i = 0; i < last; i += Vector256<T>.Count)
             {
-                (Vector256.Log(Vector256.LoadUnsafe(ref x0, (nuint)i)) / ln10).StoreUnsafe(ref d0, (nuint)i);
+                (Log(Vector256.LoadUnsafe(ref x0, (nuint)i)) / divisor).StoreUnsafe(ref d0, (nuint)i);
             }
 
             // The last whole vector, which may overlap the one before: element-wise, so the overlap gets the same values
             // (it was read before the loop, as x and destination may be the same span).
-            (Vector256.Log(end) / ln10).StoreUnsafe(ref d0, (nuint)last);
+            (Log(end) / divisor).StoreUnsafe(ref d0, (nuint)last);
         }
         else
         {
-            var ln10 = Vector128.Create(Ln10);
-            int last = n - Vector128<float>.Count;
+            var divisor = Vector128.Create(ln10);
+            int last = n - Vector128<T>.Count;
             var end = Vector128.LoadUnsafe(ref x0, (nuint)last);
-            for (int i = 0; i < last; i += Vector128<float>.Count)
+            for (int i = 0; i < last; i += Vector128<T>.Count)
             {
-                (Vector128.Log(Vector128.LoadUnsafe(ref x0, (nuint)i)) / ln10).StoreUnsafe(ref d0, (nuint)i);
+                (Log(Vector128.LoadUnsafe(ref x0, (nuint)i)) / divisor).StoreUnsafe(ref d0, (nuint)i);
             }
 
-            (Vector128.Log(end) / ln10).StoreUnsafe(ref d0, (nuint)last);
+            (Log(end) / divisor).StoreUnsafe(ref d0, (nuint)last);
         }
     }
 
-    private const float Ln10 = 2.302585092994046f;
+    // The runtime's vector logarithms for float and double lanes (the JIT keeps the one branch T needs).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Log<T>(Vector512<T> v)
+        where T : unmanaged =>
+        typeof(T) == typeof(float) ? Vector512.Log(v.AsSingle()).As<float, T>() : Vector512.Log(v.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Log<T>(Vector256<T> v)
+        where T : unmanaged =>
+        typeof(T) == typeof(float) ? Vector256.Log(v.AsSingle()).As<float, T>() : Vector256.Log(v.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Log<T>(Vector128<T> v)
+        where T : unmanaged =>
+        typeof(T) == typeof(float) ? Vector128.Log(v.AsSingle()).As<float, T>() : Vector128.Log(v.AsDouble()).As<double, T>();
 
     /// <summary>Whether every value is finite (neither NaN nor infinite).</summary>
     [MethodImpl(Kernel.Compile)]

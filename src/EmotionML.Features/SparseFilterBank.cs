@@ -155,6 +155,8 @@ internal sealed class SparseFilterBank
         acc.StoreUnsafe(ref y0, (nuint)((long)r * frames + t));
     }
 
+    /// <summary>The bank applied to one spectrum: each filter's in-order sum over its run of bins.</summary>
+    [MethodImpl(Kernel.Compile)]
     public void Apply(ReadOnlySpan<float> spectrum, Span<float> output)
     {
         var weights = _weights.AsSpan();

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using EmotionML.Audio;
 
 namespace EmotionML.Features;
@@ -96,22 +96,7 @@ public sealed class SpeechFeatureExtractor
         double reference = options.ReferenceToMax ? Math.Max(max, 1e-10) : 1.0;
         double refDb = 10 * Math.Log10(reference);
 
-        // 10 log10(max(power, 1e-10)) - ref in double, rounded to float, on vectors a block at a time (one Math.Log10
-        // per value was a third of the spectrogram's cost). TensorPrimitives' double logarithm may differ from
-        // Math.Log10 in the last bit of a double, far below the float kept.
-        Span<double> block = stackalloc double[256];
-        for (int i = 0; i < db.Length; i += block.Length)
-        {
-            var values = db.AsSpan(i, Math.Min(block.Length, db.Length - i));
-            var work = block[..values.Length];
-            TensorPrimitives.ConvertChecked<float, double>(values, work);
-            TensorPrimitives.Max(work, 1e-10, work);
-            TensorPrimitives.Log10(work, work);
-            TensorPrimitives.Multiply(work, 10.0, work);
-            TensorPrimitives.Subtract(work, refDb, work);
-            TensorPrimitives.ConvertTruncating<double, float>(work, values);
-        }
-
+        PowerToDecibels(db, refDb);
         float floor = SpanMath.Max(db) - (float)Options.TopDb;
         SpanMath.Max(db, floor, db);
 
@@ -132,6 +117,34 @@ public sealed class SpeechFeatureExtractor
         }
 
         return new LogMelSpectrogram(data, bands, fixedFrames, copy);
+    }
+
+    /// <summary>
+    /// 10 log10(max(power, 1e-10)) - <paramref name="refDb"/> in double, rounded to float, in place, a block at a
+    /// time: the logarithms on vectors (one Math.Log10 per value was a third of the spectrogram's cost; the vector
+    /// logarithm may differ from Math.Log10 in the last bit of a double, far below the float kept), the rest exact
+    /// per value. The same values as TensorPrimitives' six element-wise calls it replaces, compiled optimised at the
+    /// first call in an app that JIT-compiles the library (SpanMath.Log10).
+    /// </summary>
+    [MethodImpl(Kernel.Compile)]
+    private static void PowerToDecibels(Span<float> db, double refDb)
+    {
+        Span<double> block = stackalloc double[256];
+        for (int i = 0; i < db.Length; i += block.Length)
+        {
+            var values = db.Slice(i, Math.Min(block.Length, db.Length - i));
+            var work = block[..values.Length];
+            for (int k = 0; k < values.Length; k++)
+            {
+                work[k] = Math.Max(values[k], 1e-10);
+            }
+
+            SpanMath.Log10(work, work);
+            for (int k = 0; k < values.Length; k++)
+            {
+                values[k] = (float)((work[k] * 10.0) - refDb);
+            }
+        }
     }
 
     private void Check(ReadOnlySpan<float> samples, int sampleRate)

@@ -65,7 +65,7 @@ internal static class ToolCommands
         // EmotionML.Cli under `dotnet run`), with help on every command and --version.
         var root = new Command("emotionml", "Recognise emotion in speech: predict with the built-in model or your own, extract librosa-conformant features, train and evaluate with speaker-independent validation, serve a web page.");
         var help = new HelpOption { Recursive = true };
-        help.Action = new HelpWithExamples((HelpAction)help.Action!, Commands.ToDictionary(c => c.Name, c => c.Examples));
+        help.Action = new HelpWithExamples((HelpAction)help.Action!);
         root.Options.Add(help);
         root.Options.Add(new VersionOption());
 
@@ -113,14 +113,16 @@ internal static class ToolCommands
         }
     }
 
-    /// <summary>System.CommandLine's help, then the command's examples.</summary>
-    private sealed class HelpWithExamples(HelpAction help, Dictionary<string, string[]> examples) : SynchronousCommandLineAction
+    /// <summary>System.CommandLine's help, then the command's examples (from <see cref="Commands"/>).</summary>
+    private sealed class HelpWithExamples(HelpAction help) : SynchronousCommandLineAction
     {
         public override int Invoke(ParseResult parseResult)
         {
             int code = help.Invoke(parseResult);
-            if (examples.TryGetValue(parseResult.CommandResult.Command.Name, out var lines))
+            int command = Array.FindIndex(Commands, c => c.Name == parseResult.CommandResult.Command.Name);
+            if (command >= 0)
             {
+                var lines = Commands[command].Examples;
                 var output = parseResult.InvocationConfiguration.Output;
                 output.WriteLine("Examples:");
                 foreach (var line in lines)
